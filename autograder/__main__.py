@@ -1,0 +1,71 @@
+"""Command line: ``python -m autograder {release,book,grade,check,publish,sync}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("release", help="student versions of units into release/ (nbgrader generate_assignment)")
+    p.add_argument("units", nargs="*", help="unit names (default: all)")
+    p = sub.add_parser("book", help="execute, strip and build the web book into _build/html")
+    p.add_argument("--no-cache", action="store_true", help="re-execute every notebook")
+    p = sub.add_parser("grade", help="autograde submitted/, generate feedback, export grades.csv")
+    p.add_argument("units", nargs="*", help="unit names (default: all with submissions)")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    sub.add_parser("check", help="verify the course invariants before a release")
+    p = sub.add_parser("publish", help="write the student copy (release + jclub + data + environment) to DIR")
+    p.add_argument("dir", type=Path)
+    p = sub.add_parser("sync", help="regenerate hidden probe cells from the judge modules")
+    p.add_argument("units", nargs="*")
+    args = parser.parse_args(argv)
+
+    if args.command == "release":
+        from autograder.release import release
+
+        release(args.units or None)
+    elif args.command == "book":
+        from autograder.book import BuildError, build
+
+        try:
+            build(use_cache=not args.no_cache)
+        except BuildError as err:
+            print(err, file=sys.stderr)
+            return 1
+    elif args.command == "grade":
+        from autograder.grade import grade
+
+        report = grade(args.units or None, args.student)
+        print(f"graded {len(report.outcomes) - len(report.skipped)}, skipped {len(report.skipped)}; "
+              f"grades in {report.grades_csv}")
+        for o in report.skipped:
+            print(f"  skipped {o.student}/{o.unit}: {o.reason}")
+    elif args.command == "check":
+        from autograder.invariants import format_report, run_all
+
+        results = run_all()
+        print(format_report(results))
+        return 1 if any(results.values()) else 0
+    elif args.command == "publish":
+        from autograder.publish import publish
+
+        dest = publish(args.dir)
+        print(f"student copy written to {dest}")
+    elif args.command == "sync":
+        from autograder import course
+        from autograder.notebooks import sync_unit
+
+        for u in course.units():
+            if args.units and u.name not in args.units:
+                continue
+            for line in sync_unit(u):
+                print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""``autograder book``: the web book, from the source notebooks executed then stripped as the release is.
+
+Staging folder ``_build/stage/``: the book pages (``book/``), ``_config.yml``, ``_toc.yml``, MathJax from the
+``jupyter-server-mathjax`` package (so math renders with no network), and each unit notebook executed with
+its solutions (reference figures) and stripped for students. Jupyter Book 1.x builds ``_build/html`` from it
+with ``only_build_toc_files``, so nothing outside the table of contents is published.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from autograder import course
+from autograder.execute import execute_unit
+from autograder.notebooks import leaks, strip_for_students
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def mathjax_dir() -> Path:
+    import jupyter_server_mathjax
+
+    return Path(jupyter_server_mathjax.__file__).parent / "static"
+
+
+def stage(use_cache: bool = True, log: bool = True) -> Path:
+    """Execute, judge and strip every unit; assemble the book's sources in ``_build/stage``."""
+    root = course.root()
+    stage_dir = root / "_build" / "stage"
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+    (stage_dir / "units").mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(root / name, stage_dir / name)
+    shutil.copytree(root / "book", stage_dir / "book")
+    shutil.copytree(mathjax_dir(), stage_dir / "_static" / "mathjax")
+    problems = []
+    for u in course.units():
+        ex = execute_unit(u, use_cache=use_cache)
+        if log:
+            state = "cached" if ex.cached else f"{ex.seconds:.1f} s"
+            print(f"executed {u.name} ({state}); checks passed: "
+                  f"{sum(r.verdict.passed for r in ex.results)}/{len(ex.results)}")
+        problems += [f"{u.name}: reference fails {r.check}: {r.verdict.messages}" for r in ex.failed_checks]
+        problems += ex.errors()
+        page = strip_for_students(ex.notebook)
+        dest = stage_dir / "units" / u.name / u.notebook.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(page, dest)
+        for asset in u.path.iterdir():  # images etc. the page links to
+            if asset.is_file() and asset.suffix.lower() in {".png", ".svg", ".jpg", ".gif"}:
+                shutil.copy2(asset, dest.parent / asset.name)
+    if problems:
+        raise BuildError("source notebooks do not run clean:\n" + "\n".join(problems))
+    return stage_dir
+
+
+def build(use_cache: bool = True, log: bool = True) -> Path:
+    """Stage and build the book into ``_build/html``; fail on a leak or a Sphinx warning about the TOC."""
+    root = course.root()
+    stage_dir = stage(use_cache=use_cache, log=log)
+    out = root / "_build"
+    html = out / "html"
+    if html.exists():
+        shutil.rmtree(html)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage_dir), "--path-output", str(root),
+           "--builder", "html"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
+    if proc.returncode != 0 or not (html / "index.html").is_file():
+        raise BuildError("jupyter-book build failed:\n" + "\n".join((proc.stdout + proc.stderr).splitlines()[-40:]))
+    problems = scan_site(html)
+    if problems:
+        raise BuildError("the book leaks secrets:\n" + "\n".join(problems))
+    if log:
+        print(f"book built -> {html.relative_to(root)}/index.html")
+    return html
+
+
+def scan_site(html: Path) -> list[str]:
+    """Secret markers anywhere in the built site: pages, _sources, downloadable notebooks, search index."""
+    problems = []
+    for p in sorted(html.rglob("*")):
+        if not p.is_file() or "mathjax" in p.parts:
+            continue
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        found = leaks(text)
+        if found:
+            problems.append(f"{p.relative_to(html)}: {found}")
+    return problems
