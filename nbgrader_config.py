@@ -28,7 +28,7 @@ c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = "jclub"
 c.CourseDirectory.source_directory = "units"
 c.CourseDirectory.release_directory = "release"
-# SQLite by default; a PostgreSQL URL (postgresql://user@/gradebook?host=/run/postgresql) from the environment.
+# SQLite by default; a PostgreSQL URL (postgresql://user@/gradebook?host=/run/postgresql) from the env.
 c.CourseDirectory.db_url = os.environ.get("JCLUB_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*judge*"]
 

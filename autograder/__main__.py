@@ -10,7 +10,9 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("release", help="student versions of units into release/ (nbgrader generate_assignment)")
+    p = sub.add_parser(
+        "release", help="student versions of units into release/ (nbgrader generate_assignment)"
+    )
     p.add_argument("units", nargs="*", help="unit names (default: all)")
     p = sub.add_parser("book", help="execute, strip and build the web book into _build/html")
     p.add_argument("--no-cache", action="store_true", help="re-execute every notebook")
@@ -40,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.grade import grade
 
         report = grade(args.units or None, args.student)
-        print(f"graded {len(report.outcomes) - len(report.skipped)}, skipped {len(report.skipped)}; "
-              f"grades in {report.grades_csv}")
+        print(
+            f"graded {len(report.outcomes) - len(report.skipped)}, skipped {len(report.skipped)}; "
+            f"grades in {report.grades_csv}"
+        )
         for o in report.skipped:
             print(f"  skipped {o.student}/{o.unit}: {o.reason}")
     elif args.command == "check":

@@ -46,8 +46,10 @@ def stage(use_cache: bool = True, log: bool = True) -> Path:
         ex = execute_unit(u, use_cache=use_cache)
         if log:
             state = "cached" if ex.cached else f"{ex.seconds:.1f} s"
-            print(f"executed {u.name} ({state}); checks passed: "
-                  f"{sum(r.verdict.passed for r in ex.results)}/{len(ex.results)}")
+            print(
+                f"executed {u.name} ({state}); checks passed: "
+                f"{sum(r.verdict.passed for r in ex.results)}/{len(ex.results)}"
+            )
         problems += [f"{u.name}: reference fails {r.check}: {r.verdict.messages}" for r in ex.failed_checks]
         problems += ex.errors()
         page = strip_for_students(ex.notebook)
@@ -70,11 +72,20 @@ def build(use_cache: bool = True, log: bool = True) -> Path:
     html = out / "html"
     if html.exists():
         shutil.rmtree(html)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage_dir), "--path-output", str(root),
-           "--builder", "html"]
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(stage_dir),
+        "--path-output",
+        str(root),
+        "--builder",
+        "html",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0 or not (html / "index.html").is_file():
-        raise BuildError("jupyter-book build failed:\n" + "\n".join((proc.stdout + proc.stderr).splitlines()[-40:]))
+        raise BuildError(
+            "jupyter-book build failed:\n" + "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+        )
     problems = scan_site(html)
     if problems:
         raise BuildError("the book leaks secrets:\n" + "\n".join(problems))

@@ -73,8 +73,13 @@ def execute_unit(unit: course.Unit, use_cache: bool = True, timeout: int = EXECU
             nb = nbformat.read(cache, as_version=4)
             return Executed(unit, nb, judge_notebook(nb, unit.name), meta["seconds"], cached=True)
     nb = unit.read()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(unit.path)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(unit.path)}},
+    )
     t0 = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - t0

@@ -41,8 +41,11 @@ class Report:
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"outcomes": [asdict(o) for o in self.outcomes],
-                                    "grades_csv": self.grades_csv}, indent=2))
+        path.write_text(
+            json.dumps(
+                {"outcomes": [asdict(o) for o in self.outcomes], "grades_csv": self.grades_csv}, indent=2
+            )
+        )
 
 
 def precheck(path: Path) -> str:
@@ -60,7 +63,9 @@ def precheck(path: Path) -> str:
     except json.JSONDecodeError as err:
         return f"not valid JSON (line {err.lineno})"
     if not isinstance(data, dict) or data.get("nbformat") != 4:
-        return f"not an nbformat 4 notebook (nbformat={data.get('nbformat') if isinstance(data, dict) else '?'})"
+        return (
+            f"not an nbformat 4 notebook (nbformat={data.get('nbformat') if isinstance(data, dict) else '?'})"
+        )
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
@@ -69,7 +74,9 @@ def precheck(path: Path) -> str:
     return ""
 
 
-def submissions(units: list[str] | None = None, students: list[str] | None = None) -> list[tuple[str, course.Unit]]:
+def submissions(
+    units: list[str] | None = None, students: list[str] | None = None
+) -> list[tuple[str, course.Unit]]:
     base = course.root() / "submitted"
     if not base.is_dir():
         return []
@@ -108,7 +115,11 @@ def grade(units: list[str] | None = None, students: list[str] | None = None, log
                 print(f"skipped {student}/{unit.name}: {reason}")
             continue
         fb = root / "feedback" / student / unit.name
-        bad = [str(p) for p in fb.rglob("*.html") if leaks(p.read_text(encoding="utf-8", errors="replace"), HIDDEN_MARKERS)]
+        bad = [
+            str(p)
+            for p in fb.rglob("*.html")
+            if leaks(p.read_text(encoding="utf-8", errors="replace"), HIDDEN_MARKERS)
+        ]
         if bad:
             raise RuntimeError(f"feedback leaks hidden material: {bad}")
         report.outcomes.append(Outcome(student, unit.name, "graded"))

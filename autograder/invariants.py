@@ -1,4 +1,4 @@
-"""``autograder check``: the course invariants an instructor verifies before a release (the tests assert them too).
+"""``autograder check``: course invariants to verify before a release (the tests assert them too).
 
 Each check returns a list of problems; an empty list means it holds.
 """
@@ -54,7 +54,7 @@ def probes_in_sync() -> list[str]:
 
 
 def skeleton() -> list[str]:
-    """Every unit follows the skeleton: title, goals, setup, exercises with visible checks, questions, summary."""
+    """Every unit follows the skeleton: title, goals, exercises with visible checks, questions, summary."""
     out = []
     for u in course.units():
         nb = u.read()
@@ -65,14 +65,25 @@ def skeleton() -> list[str]:
         metas = [course.nbgrader_meta(c) for c in nb.cells]
         for check in u.checks:
             if not any(m.get("grade_id") == f"check_{check.name}" for m in metas):
-                out.append(f"{u.name}: exercise {check.name} has no visible check cell (grade id check_{check.name})")
+                out.append(
+                    f"{u.name}: exercise {check.name} has no visible check cell (grade id check_{check.name})"
+                )
             answer = [m for m in metas if m.get("grade_id") == f"answer_{check.name}"]
             if not answer or not answer[0].get("solution"):
-                out.append(f"{u.name}: exercise {check.name} has no answer cell (grade id answer_{check.name})")
+                out.append(
+                    f"{u.name}: exercise {check.name} has no answer cell (grade id answer_{check.name})"
+                )
         for m, c in zip(metas, nb.cells, strict=True):
             if m.get("grade_id", "").startswith("check_") and float(m.get("points", 0)) != 0:
-                out.append(f"{u.name}: visible check {m['grade_id']} carries points (grades come from judges)")
-            if m.get("solution") and m.get("grade") and c.cell_type == "markdown" and MARK_SCHEME not in c.source:
+                out.append(
+                    f"{u.name}: visible check {m['grade_id']} carries points (grades come from judges)"
+                )
+            if (
+                m.get("solution")
+                and m.get("grade")
+                and c.cell_type == "markdown"
+                and MARK_SCHEME not in c.source
+            ):
                 out.append(f"{u.name}: manually graded cell {m.get('grade_id')} has no mark scheme")
     return out
 
@@ -81,7 +92,9 @@ def syllabus_table() -> dict[str, tuple[float, float]]:
     """Points per unit as stated in the syllabus: rows ``| NN-slug | title | auto | manual | total |``."""
     text = (course.root() / "book" / "syllabus.md").read_text(encoding="utf-8")
     rows = {}
-    for m in re.finditer(r"^\|\s*`?(\d\d-[a-z0-9-]+)`?\s*\|[^|]*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|", text, re.M):
+    for m in re.finditer(
+        r"^\|\s*`?(\d\d-[a-z0-9-]+)`?\s*\|[^|]*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|", text, re.M
+    ):
         rows[m.group(1)] = (float(m.group(2)), float(m.group(3)))
     return rows
 
@@ -94,7 +107,9 @@ def points_match_syllabus() -> list[str]:
         if u.name not in table:
             out.append(f"{u.name}: not in the syllabus points table")
         elif table[u.name] != (auto, manual):
-            out.append(f"{u.name}: syllabus says {table[u.name]}, notebook has {(auto, manual)} (auto, manual)")
+            out.append(
+                f"{u.name}: syllabus says {table[u.name]}, notebook has {(auto, manual)} (auto, manual)"
+            )
         if auto != sum(c.points for c in u.checks):
             out.append(f"{u.name}: autograded points differ from the judge module's checks")
     for name in table:
@@ -104,7 +119,7 @@ def points_match_syllabus() -> list[str]:
 
 
 def corpora_complete() -> list[str]:
-    """Every check has ≥ 2 wrong and ≥ 1 alternative-correct implementations in ``tests/corpora/<slug>.py``."""
+    """Each check has ≥ 2 wrong and ≥ 1 alternative correct implementations (tests/corpora/<slug>.py)."""
     out = []
     for u in course.units():
         path = course.root() / "tests" / "corpora" / (u.slug.replace("-", "_") + ".py")

@@ -18,7 +18,9 @@ class PerDayPenalty(LateSubmissionPlugin):
     fraction_per_day = Float(0.10, help="Fraction of the score lost per started day late").tag(config=True)
     max_days = Int(7, help="Days late after which the score is zero").tag(config=True)
 
-    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
+    def late_submission_penalty(
+        self, student_id: str, score: float, total_seconds_late: float
+    ) -> float | None:
         if total_seconds_late <= 0:
             return None
         days = math.ceil(total_seconds_late / 86_400)

@@ -23,14 +23,25 @@ def env() -> dict[str, str]:
     return e
 
 
-def run(*args: str, cwd: Path | None = None, check: bool = True, timeout: float | None = None,
-        extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    cwd: Path | None = None,
+    check: bool = True,
+    timeout: float | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """``nbgrader <args>`` in the course root; raises :class:`NbgraderError` on failure when ``check``."""
     e = env()
     if extra_env:
         e.update(extra_env)
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd or course.root(), env=e,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=cwd or course.root(),
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-25:])
         raise NbgraderError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")

@@ -15,8 +15,18 @@ from autograder.notebooks import leaks
 from autograder.release import release, scan_release
 
 # What a student needs: the notebooks' imports, JupyterLab, and nbgrader for the Validate button.
-STUDENT_PACKAGES = ("jupyterlab", "nbgrader", "numpy", "scipy", "matplotlib", "scikit-learn", "torch", "tqdm",
-                    "ipywidgets", "ipykernel")
+STUDENT_PACKAGES = (
+    "jupyterlab",
+    "nbgrader",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "scikit-learn",
+    "torch",
+    "tqdm",
+    "ipywidgets",
+    "ipykernel",
+)
 CONDA_NAMES = {"torch": "pytorch"}
 
 
@@ -26,7 +36,7 @@ def _pins() -> dict[str, str]:
     pins = {}
     for dep in data["project"]["dependencies"]:
         name = dep.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip()
-        pins[name] = dep[len(name):].strip()
+        pins[name] = dep[len(name) :].strip()
     return pins
 
 
@@ -38,7 +48,7 @@ def student_requirements() -> list[str]:
 def _conda_line(req: str) -> str:
     for name, conda in CONDA_NAMES.items():
         if req.startswith(name):
-            return "pytorch=2.13.*=cpu_*" if name == "torch" else conda + req[len(name):]
+            return "pytorch=2.13.*=cpu_*" if name == "torch" else conda + req[len(name) :]
     return req
 
 
@@ -60,25 +70,27 @@ def publish(dest: Path, do_release: bool = True) -> Path:
     shutil.copy2(root / "LICENSE", dest / "LICENSE")
     reqs = student_requirements()
     (dest / "pyproject.toml").write_text(
-        "\n".join([
-            "[build-system]",
-            'requires = ["setuptools>=68"]',
-            'build-backend = "setuptools.build_meta"',
-            "",
-            "[project]",
-            'name = "jclub"',
-            'version = "0.1.0"',
-            'description = "Helpers for the Journal Club for Credit notebooks (no solutions, no judges)"',
-            'requires-python = ">=3.11"',
-            'dependencies = ["numpy", "matplotlib", "tqdm"]',
-            "",
-            "[tool.setuptools]",
-            'packages = ["jclub"]',
-            "",
-            "[tool.setuptools.package-data]",
-            'jclub = ["*.mplstyle"]',
-            "",
-        ])
+        "\n".join(
+            [
+                "[build-system]",
+                'requires = ["setuptools>=68"]',
+                'build-backend = "setuptools.build_meta"',
+                "",
+                "[project]",
+                'name = "jclub"',
+                'version = "0.1.0"',
+                'description = "Helpers for the Journal Club for Credit notebooks (no solutions, no judges)"',
+                'requires-python = ">=3.11"',
+                'dependencies = ["numpy", "matplotlib", "tqdm"]',
+                "",
+                "[tool.setuptools]",
+                'packages = ["jclub"]',
+                "",
+                "[tool.setuptools.package-data]",
+                'jclub = ["*.mplstyle"]',
+                "",
+            ]
+        )
     )
     (dest / "requirements.txt").write_text("\n".join(reqs) + "\n-e .\n")
     env_lines = ["name: jclub-student", "channels:", "  - conda-forge", "dependencies:", "  - python=3.11"]

@@ -10,7 +10,9 @@ import nbformat
 
 from autograder import course
 
-SOLUTION_RE = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
+SOLUTION_RE = re.compile(
+    r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S
+)
 
 
 def solution_text(source: str) -> str:
@@ -18,7 +20,9 @@ def solution_text(source: str) -> str:
     return SOLUTION_RE.sub(lambda m: m.group(1), source)
 
 
-def fill(unit: course.Unit, answered: Iterable[str] | None = None, written: bool = True) -> nbformat.NotebookNode:
+def fill(
+    unit: course.Unit, answered: Iterable[str] | None = None, written: bool = True
+) -> nbformat.NotebookNode:
     """The released notebook with the reference answers typed into the answer cells of ``answered``.
 
     ``answered`` lists check names (``None``: all); ``written`` also fills the manually graded answers.

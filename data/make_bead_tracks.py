@@ -46,9 +46,16 @@ def generate(params: dict = PARAMS) -> bytes:
     true = np.concatenate([start, start + np.cumsum(steps, axis=1)], axis=1)
     tracks = true + rng.normal(0.0, p["noise_m"], size=true.shape)
     buf = io.BytesIO()
-    np.savez(buf, tracks_m=tracks, dt_s=np.float64(p["dt_s"]), temperature_k=np.float64(p["temperature_k"]),
-             viscosity_pa_s=np.float64(p["viscosity_pa_s"]), radius_m=np.float64(p["radius_m"]),
-             noise_m=np.float64(p["noise_m"]), true_d_m2_s=np.float64(d_m2_s))
+    np.savez(
+        buf,
+        tracks_m=tracks,
+        dt_s=np.float64(p["dt_s"]),
+        temperature_k=np.float64(p["temperature_k"]),
+        viscosity_pa_s=np.float64(p["viscosity_pa_s"]),
+        radius_m=np.float64(p["radius_m"]),
+        noise_m=np.float64(p["noise_m"]),
+        true_d_m2_s=np.float64(d_m2_s),
+    )
     return buf.getvalue()
 
 
@@ -69,7 +76,7 @@ def main() -> int:
         "file": f"{NAME}.npz",
         "sha256": digest,
         "size_bytes": len(blob),
-        "source": "synthetic: simulated Brownian bead tracks with localization noise (data/make_bead_tracks.py)",
+        "source": "synthetic: Brownian bead tracks with localization noise (data/make_bead_tracks.py)",
         "licence": "CC0-1.0",
         "generate": "python data/make_bead_tracks.py",
         "parameters": PARAMS,

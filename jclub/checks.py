@@ -27,7 +27,12 @@ def expect_shape(value: object, shape: Sequence[int], name: str = "result") -> n
 
 
 def expect_close(
-    value: object, expected: object, name: str = "result", rtol: float = 1e-7, atol: float = 0.0, hint: str = ""
+    value: object,
+    expected: object,
+    name: str = "result",
+    rtol: float = 1e-7,
+    atol: float = 0.0,
+    hint: str = "",
 ) -> None:
     """Assert that ``value`` matches ``expected`` elementwise within ``rtol``/``atol``."""
     got = np.asarray(value, dtype=float)
@@ -45,7 +50,9 @@ def expect_close(
         _fail(msg + (f" Hint: {hint}" if hint else ""))
 
 
-def expect_raises(exc: type[BaseException], func: Callable[..., object], *args: object, **kwargs: object) -> None:
+def expect_raises(
+    exc: type[BaseException], func: Callable[..., object], *args: object, **kwargs: object
+) -> None:
     """Assert that ``func(*args, **kwargs)`` raises ``exc``."""
     try:
         func(*args, **kwargs)

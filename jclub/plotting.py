@@ -23,7 +23,9 @@ def loglog_msd(ax: plt.Axes, t: np.ndarray, msd: np.ndarray, label: str, **kwarg
     ax.loglog(t[keep], msd[keep], label=label, **kwargs)
 
 
-def power_law_guide(ax: plt.Axes, t: np.ndarray, exponent: float, anchor: float, label: str | None = None) -> None:
+def power_law_guide(
+    ax: plt.Axes, t: np.ndarray, exponent: float, anchor: float, label: str | None = None
+) -> None:
     """Draw a dashed guide ``anchor · t**exponent`` to compare slopes on a log–log plot."""
     t = np.asarray(t, dtype=float)
     t = t[t > 0]
