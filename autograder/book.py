@@ -40,7 +40,7 @@ def stage(use_cache: bool = True, log: bool = True) -> Path:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, stage_dir / name)
     shutil.copytree(root / "book", stage_dir / "book")
-    shutil.copytree(mathjax_dir(), stage_dir / "_static" / "mathjax")
+    shutil.copytree(mathjax_dir(), stage_dir / "_extra" / "mathjax")
     problems = []
     for u in course.units():
         ex = execute_unit(u, use_cache=use_cache)
@@ -53,6 +53,7 @@ def stage(use_cache: bool = True, log: bool = True) -> Path:
         problems += [f"{u.name}: reference fails {r.check}: {r.verdict.messages}" for r in ex.failed_checks]
         problems += ex.errors()
         page = strip_for_students(ex.notebook)
+        problems += add_alt_text(page, u.name)
         dest = stage_dir / "units" / u.name / u.notebook.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(page, dest)
@@ -62,6 +63,31 @@ def stage(use_cache: bool = True, log: bool = True) -> Path:
     if problems:
         raise BuildError("source notebooks do not run clean:\n" + "\n".join(problems))
     return stage_dir
+
+
+IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg")
+
+
+def add_alt_text(nb: nbformat.NotebookNode, name: str) -> list[str]:
+    """Give every figure alt text: the italic caption in the markdown cell that follows it (myst-nb metadata).
+
+    Returns the figures that have no caption (the build fails on them: every figure needs one).
+    """
+    missing = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        if not any(m in out.get("data", {}) for out in cell.get("outputs", []) for m in IMAGE_MIMES):
+            continue
+        nxt = next((c for c in cells[i + 1 :] if c.cell_type == "markdown"), None)
+        first = nxt.source.strip().split("\n\n")[0] if nxt else ""
+        if not (first.startswith("*") and first.rstrip().endswith("*")):
+            missing.append(f"{name}: figure in cell {cell.get('id')} has no italic caption after it")
+            continue
+        alt = " ".join(first.strip("*").split())
+        cell.metadata.setdefault("mystnb", {})["image"] = {"alt": alt}
+    return missing
 
 
 def build(use_cache: bool = True, log: bool = True) -> Path:
@@ -98,7 +124,7 @@ def scan_site(html: Path) -> list[str]:
     """Secret markers anywhere in the built site: pages, _sources, downloadable notebooks, search index."""
     problems = []
     for p in sorted(html.rglob("*")):
-        if not p.is_file() or "mathjax" in p.parts:
+        if not p.is_file() or p.parts[len(html.parts)] == "mathjax":
             continue
         try:
             text = p.read_text(encoding="utf-8")
