@@ -142,7 +142,7 @@ class Check:
         """The hidden probe cell, generated from the probe's source (``python -m autograder sync``)."""
         sources = [textwrap.dedent(inspect.getsource(f)).strip() for f in (*self.helpers, self.probe)]
         args = ", ".join(self.functions)
-        cases = json.dumps(_plain(list(self.cases)), separators=(", ", ": "))
+        cases = repr(_plain(list(self.cases)))  # a Python literal (JSON would spell True as true)
         where = self.probe.__module__.replace(".", "/") + ".py"
         # Everything lives inside one function so that nothing the probe defines shadows the student's names;
         # the student's functions are looked up as globals when the probe calls them.
@@ -163,6 +163,11 @@ class Check:
                 END_HIDDEN,
             ]
         )
+
+
+def case_literal(check: Check, length: int = 60) -> str:
+    """The start of a check's hidden-case literal as it appears in its probe cell (for leak scans)."""
+    return repr(_plain(list(check.cases)))[:length]
 
 
 def _fmt_points(points: float) -> str:

@@ -81,7 +81,14 @@ def execute_unit(unit: course.Unit, use_cache: bool = True, timeout: int = EXECU
         resources={"metadata": {"path": str(unit.path)}},
     )
     t0 = time.perf_counter()
-    client.execute()
+    backend = os.environ.pop(
+        "MPLBACKEND", None
+    )  # the kernel must use the inline backend: figures are outputs
+    try:
+        client.execute()
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     seconds = time.perf_counter() - t0
     cache.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, cache)  # probe payloads kept: judging is repeatable from the cache

@@ -63,7 +63,9 @@ def probe_rescorla_wagner(rescorla_wagner, cases):
     return out
 
 
-def _rw_reference(stimuli: np.ndarray, rewards: np.ndarray, epsilon: float, w0: np.ndarray | None) -> np.ndarray:
+def _rw_reference(
+    stimuli: np.ndarray, rewards: np.ndarray, epsilon: float, w0: np.ndarray | None
+) -> np.ndarray:
     n, m = stimuli.shape
     w = np.zeros(m) if w0 is None else np.array(w0, dtype=float)
     out = np.empty((n + 1, m))
@@ -101,9 +103,9 @@ def judge_rescorla_wagner(data: Any, cases: Cases) -> Verdict:
 
 RW_CASES = [
     {"n_trials": 40, "n_stimuli": 3, "epsilon": 0.3, "seed": 40_101},
-    {"n_trials": 25, "n_stimuli": 4, "epsilon": 0.65, "w0": True, "graded_stimuli": True, "seed": 40_102},
-    {"n_trials": 12, "n_stimuli": 2, "epsilon": 1.0, "w0": True, "seed": 40_103},
-    {"n_trials": 10, "n_stimuli": 2, "epsilon": 0.0, "seed": 40_104, "pass_none": True},
+    {"n_trials": 25, "n_stimuli": 4, "epsilon": 0.65, "w0": 1, "graded_stimuli": 1, "seed": 40_102},
+    {"n_trials": 12, "n_stimuli": 2, "epsilon": 1.0, "w0": 1, "seed": 40_103},
+    {"n_trials": 10, "n_stimuli": 2, "epsilon": 0.0, "seed": 40_104, "pass_none": 1},
     {"n_trials": 10, "n_stimuli": 2, "epsilon": 1.2, "seed": 40_105, "bad": "epsilon > 1"},
     {"n_trials": 10, "n_stimuli": 2, "epsilon": -0.1, "seed": 40_106, "bad": "epsilon < 0"},
     {"n_trials": 10, "n_stimuli": 3, "epsilon": 0.2, "seed": 40_107, "bad": "rewards_length"},
@@ -193,7 +195,7 @@ PARADIGM_CASES = [
     {"name": "inhibitory", "n_trials": 6},
     {"name": "secondary", "n_trials": 11, "reward": 1.25},
     {"name": "secondary", "n_trials": 4},
-    {"name": "sensory-preconditioning", "n_trials": 6, "bad": True},
+    {"name": "sensory-preconditioning", "n_trials": 6, "bad": 1},
 ]
 
 
@@ -247,6 +249,11 @@ CHECKS = [
     ),
     Check("make_paradigm", ("make_paradigm",), 2, PARADIGM_CASES, probe_make_paradigm, judge_make_paradigm),
     Check(
-        "rw_mean_weight", ("rw_mean_weight",), 2, MEAN_WEIGHT_CASES, probe_rw_mean_weight, judge_rw_mean_weight
+        "rw_mean_weight",
+        ("rw_mean_weight",),
+        2,
+        MEAN_WEIGHT_CASES,
+        probe_rw_mean_weight,
+        judge_rw_mean_weight,
     ),
 ]
