@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("dir", type=Path)
     p = sub.add_parser("sync", help="regenerate hidden probe cells from the judge modules")
     p.add_argument("units", nargs="*")
+    p = sub.add_parser("clear", help="clear outputs and execution counts of notebooks (default: every unit)")
+    p.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)
 
     if args.command == "release":
@@ -68,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             for line in sync_unit(u):
                 print(line)
+    elif args.command == "clear":
+        import nbformat
+
+        from autograder import course
+        from autograder.notebooks import write_clean
+
+        for path in args.paths or [u.notebook for u in course.units()]:
+            write_clean(nbformat.read(path, as_version=4), path)
     return 0
 
 
