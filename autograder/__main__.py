@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("dir", type=Path)
     p = sub.add_parser("sync", help="regenerate hidden probe cells from the judge modules")
     p.add_argument("units", nargs="*")
+    p = sub.add_parser("report", help="item analysis from the gradebook: HTML page with plots")
+    p.add_argument("--out", type=Path, default=None, help="folder (default _build/report)")
+    p = sub.add_parser("export-lms", help="grades as a CSV for Canvas or Moodle")
+    p.add_argument("file", type=Path)
+    p.add_argument("--format", choices=["canvas", "moodle"], default="canvas")
     p = sub.add_parser("clear", help="clear outputs and execution counts of notebooks (default: every unit)")
     p.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)
@@ -70,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             for line in sync_unit(u):
                 print(line)
+    elif args.command == "report":
+        from autograder import course
+        from autograder.analytics import write_report
+
+        print(f"report written to {write_report(args.out or course.root() / '_build' / 'report')}")
+    elif args.command == "export-lms":
+        from autograder.analytics import export_lms
+
+        print(f"grades written to {export_lms(args.file, args.format)}")
     elif args.command == "clear":
         import nbformat
 

@@ -121,6 +121,25 @@ def test_feedback_names_failures_without_hidden_material(graded):
         assert "HiddenCheckFailed" in partial or "failed" in partial
 
 
+def test_item_analysis_and_lms_export(graded, tmp_path):
+    root, _, expected = graded
+    from autograder.analytics import collect, export_lms, write_report
+
+    stats = {s.unit: s for s in collect()}
+    first = UNITS[0]
+    probe = next(i for i in stats[first.name].items if i.grade_id == f"probe_{first.checks[-1].name}")
+    assert probe.n == 4 and probe.fail_rate == pytest.approx(0.5)  # blank and partial fail the last check
+    page = write_report(tmp_path / "report").read_text()
+    assert first.name in page and (tmp_path / "report" / f"{first.name}.png").is_file()
+    rows = list(csv.reader(open(export_lms(tmp_path / "canvas.csv", "canvas"), newline="")))
+    assert rows[0][:4] == ["Student", "ID", "SIS User ID", "Section"]
+    by_id = {r[2]: r for r in rows[1:]}
+    col = rows[0].index(next(h for h in rows[0] if h.startswith(first.name)))
+    assert float(by_id["complete"][col]) == pytest.approx(expected[first.name]["complete"])
+    moodle = list(csv.reader(open(export_lms(tmp_path / "moodle.csv", "moodle"), newline="")))
+    assert moodle[0][0] == "Username" and len(moodle) == len(rows)
+
+
 def test_graded_notebook_outputs_hold_only_verdicts(graded):
     root, _, _ = graded
     u = UNITS[0]
