@@ -27,14 +27,16 @@ WRONG = [(u, c, i) for u, c in ALL_CHECKS for i in range(len(corpus(u.name).WRON
 CORRECT = [(u, c, i) for u, c in ALL_CHECKS for i in range(len(corpus(u.name).CORRECT.get(c.name, [])))]
 
 
-def _impl_id(item):
-    u, c, i = item
-    impls = (corpus(u.name).WRONG if item in WRONG else corpus(u.name).CORRECT)[c.name]
-    fn = as_tuple(impls[i])[0]
-    return f"{u.name}:{c.name}:{fn.__name__}"
+def _impl_id(kind):
+    def name(item):
+        u, c, i = item
+        fn = as_tuple(getattr(corpus(u.name), kind)[c.name][i])[0]
+        return f"{u.name}:{c.name}:{fn.__name__}"
+
+    return name
 
 
-@pytest.mark.parametrize("item", WRONG, ids=_impl_id)
+@pytest.mark.parametrize("item", WRONG, ids=_impl_id("WRONG"))
 def test_wrong_answer_fails(item):
     unit, check, i = item
     impl = as_tuple(corpus(unit.name).WRONG[check.name][i])
@@ -43,7 +45,7 @@ def test_wrong_answer_fails(item):
     assert verdict.score == 0.0 or check.name in getattr(corpus(unit.name), "PARTIAL", {})
 
 
-@pytest.mark.parametrize("item", CORRECT, ids=_impl_id)
+@pytest.mark.parametrize("item", CORRECT, ids=_impl_id("CORRECT"))
 def test_alternative_correct_passes(item):
     unit, check, i = item
     impl = as_tuple(corpus(unit.name).CORRECT[check.name][i])

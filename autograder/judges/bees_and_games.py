@@ -600,8 +600,8 @@ def judge_train_self_play(data: Any, cases: Cases) -> Verdict:
         )
         f.require(
             len(learned) >= case["min_states"],
-            "training stores too few after-states: both players' after-states should be updated, and ε should "
-            "make the players explore",
+            "training stores too few after-states: both players' after-states should be updated, "
+            "and ε should make the players explore",
         )
         f.require(
             _loss_rate_vs_random(learned, case["eval_games"], case["seed"] + 99) <= case["max_loss_rate"],

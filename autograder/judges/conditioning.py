@@ -54,6 +54,8 @@ def probe_rescorla_wagner(rescorla_wagner, cases):
             else:
                 w = rescorla_wagner(stimuli, rewards, epsilon, w0)
         except Exception as err:
+            if not case.get("bad"):
+                raise
             out.append({"error": type(err).__name__})
             continue
         unchanged = np.array_equal(kept[0], stimuli) and np.array_equal(kept[1], rewards)
@@ -128,6 +130,8 @@ def probe_make_paradigm(make_paradigm, cases):
             else:
                 stimuli, rewards = make_paradigm(case["name"], case["n_trials"])
         except Exception as err:
+            if not case.get("bad"):
+                raise
             out.append({"error": type(err).__name__})
             continue
         out.append(

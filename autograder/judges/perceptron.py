@@ -355,7 +355,8 @@ def judge_mlp_backward(data: Any, cases: Cases) -> Verdict:
             arr = as_array(got["grads"][key], want[key].shape, f"the gradient of {key}")
             f.require(
                 np.allclose(arr, want[key], rtol=1e-8, atol=1e-12),
-                f"the gradient of {key} is wrong (mean binary cross-entropy, tanh hidden layer, sigmoid output)",
+                f"the gradient of {key} is wrong (mean binary cross-entropy, tanh hidden layer, "
+                "sigmoid output)",
             )
         f.require(
             math.isclose(
@@ -419,7 +420,8 @@ def judge_numerical_gradient(data: Any, cases: Cases) -> Verdict:
         g = as_array(got["g"], (x.size,), "gradient")
         f.require(
             np.allclose(g, want, rtol=1e-8, atol=1e-9),
-            "the gradient is not the central difference (f(x + ε·e_i) − f(x − ε·e_i)) / (2ε) in every coordinate",
+            "the gradient is not the central difference (f(x + ε·e_i) − f(x − ε·e_i)) / (2ε) "
+            "in every coordinate",
         )
         f.require(got["unchanged"], "numerical_gradient must leave x as it found it")
     return f.verdict()

@@ -37,6 +37,8 @@ def probe_tapped_delay_line(tapped_delay_line, cases):
         try:
             u = tapped_delay_line(case["T"], case["stim_time"])
         except Exception as err:
+            if not case.get("bad"):
+                raise
             out.append({"error": type(err).__name__})
             continue
         out.append({"u": np.asarray(u, dtype=float).tolist()})
@@ -497,15 +499,19 @@ def _fraction_ok(successes: float, n: int, p: float) -> bool:
 
 
 def _matches_reference(
-    f: Findings, hist: np.ndarray, case: Mapping[str, Any], method: str, what: str
+    f: Findings, hist: np.ndarray, case: Mapping[str, Any], method: str, what: str, per_state: bool = True
 ) -> None:
     """Per-run RMS error at each sampled row ≥ 1 and each state's mean value at the last row, against the
-    reference statistics (K_SIGMA standard errors of a mean over the case's runs plus the reference's own)."""
+    reference statistics (K_SIGMA standard errors of a mean over the case's runs plus the reference's own).
+
+    Rows before ``case["stat_from"]`` are skipped, and ``per_state=False`` skips the per-state means: with few
+    runs, skewed distributions (the first episodes with λ = 1; states the walk rarely reaches) would make a
+    normal K_SIGMA bound too tight."""
     ref = REFERENCE[reference_key(method, case)]
     n = case["n_runs"]
     truth = _truth(method, case["n_states"])
     for i, row in enumerate(case["rows"]):
-        if row < 1:
+        if row < max(1, case.get("stat_from", 1)):
             continue
         mean, sd = ref["rms"][row]
         rms = np.sqrt(np.mean((hist[:, i] - truth) ** 2, axis=1))
@@ -515,6 +521,8 @@ def _matches_reference(
             f"the RMS error averaged over runs after {row} episode{'' if row == 1 else 's'} is not what "
             f"{what} gives",
         )
+    if not per_state:
+        return
     last = hist[:, -1]
     mean = np.asarray(ref["state_mean"])
     sd = np.asarray(ref["state_sd"])
@@ -686,6 +694,7 @@ MC_CASES = [
 # ---------------------------------------------------------------------------------------------------------
 def judge_td_lambda(data: Any, cases: Cases) -> Verdict:
     f = Findings()
+    final_error = {}  # (n_states, alpha, lam) -> per-run RMS errors after the last sampled episode
     for case, got in zip(cases, data, strict=True):
         diverges = bool(case.get("diverges"))
         hist = _histories(f, got, case, allow_nonfinite=diverges)
@@ -750,8 +759,20 @@ def judge_td_lambda(data: Any, cases: Cases) -> Verdict:
                 f"{case['n_episodes']} episodes",
             )
         else:
-            _matches_reference(
-                f, hist, case, "td_lambda", f"online TD(λ) with accumulating traces (λ = {lam:g})"
+            what = f"online TD(λ) with accumulating traces (λ = {lam:g})"
+            _matches_reference(f, hist, case, "td_lambda", what, per_state=False)
+            truth = _truth("td_lambda", n)
+            final_error[n, alpha, lam] = np.sqrt(np.mean((hist[:, -1] - truth) ** 2, axis=1))
+    # Sutton & Barto's λ–α map: at the same step size an intermediate λ learns faster than TD(0).
+    for (n, alpha, lam), errors in final_error.items():
+        base = final_error.get((n, alpha, 0.0))
+        if 0 < lam < 1 and base is not None:
+            spread = math.hypot(
+                errors.std(ddof=1) / math.sqrt(errors.size), base.std(ddof=1) / math.sqrt(base.size)
+            )
+            f.require(
+                errors.mean() < base.mean() + K_SIGMA * spread,
+                f"at α = {alpha:g}, TD(λ = {lam:g}) should learn faster than TD(0) (λ = 0)",
             )
     return f.verdict()
 
@@ -792,6 +813,7 @@ TD_LAMBDA_CASES = [
         "n_episodes": 10,
         "n_runs": 20,
         "rows": [0, 1, 2, 5, 10],
+        "stat_from": 5,
         "seed": 50_605,
     },
     {
