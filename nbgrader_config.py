@@ -13,15 +13,24 @@ from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
-    Execute,
+    ClearOutput,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
 from autograder.late import PerDayPenalty  # noqa: E402
-from autograder.preprocessors import JudgeProbes  # noqa: E402
+from autograder.nbg import serialize_sqlite_gradebook  # noqa: E402
+from autograder.preprocessors import (  # noqa: E402
+    JclubExecute,
+    JudgeProbes,
+    NormalizeSubmission,
+    SanitizeOutputs,
+)
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -29,26 +38,48 @@ c.CourseDirectory.course_id = "jclub"
 c.CourseDirectory.source_directory = "units"
 c.CourseDirectory.release_directory = "release"
 # SQLite by default; a PostgreSQL URL (postgresql://user@/gradebook?host=/run/postgresql) from the env.
-c.CourseDirectory.db_url = os.environ.get("JCLUB_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}")
+c.CourseDirectory.db_url = os.environ.get("JCLUB_GRADEBOOK_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
+# Parallel graders queue for an SQLite gradebook (a lock while a process has it open); PostgreSQL needs none.
+serialize_sqlite_gradebook(c.CourseDirectory.db_url)
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*judge*"]
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-c.Execute.timeout = 120  # seconds per cell
+# Seconds per cell (`autograder grade` also limits the whole notebook: $JCLUB_NOTEBOOK_TIMEOUT_S, 900).
+c.Execute.timeout = int(os.environ.get("JCLUB_CELL_TIMEOUT_S") or 120)
 c.Execute.interrupt_on_timeout = True
+# Output limits in bytes (nbgrader's LimitOutput counts lines only); kernel deaths survived per notebook.
+c.JclubExecute.max_cell_output_bytes = 100_000
+c.JclubExecute.max_notebook_output_bytes = 2_000_000
+c.JclubExecute.max_kernel_restarts = 6
+c.JclubExecute.unresponsive_wait = 10  # seconds a kernel has to answer after a timed-out cell
+# The kernel itself: `python -m autograder grade` runs each one sandboxed (autograder/sandbox.py) by passing
+# --Execute.kernel_name=jclub-sandbox --KernelManager.transport=ipc --KernelManager.ip=<absolute path>.
 
-# Judges decide the hidden probe cells after execution and before grades are saved.
+# Any submitted notebook is made gradeable the same way before nbgrader restores the locked cells.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    NormalizeSubmission,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
+# Judges decide the hidden probe cells after execution and before grades are saved; outputs are sanitized
+# (formgrader and feedback are HTML) after the grades are saved.
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    JclubExecute,
     JudgeProbes,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,
+    SanitizeOutputs,
     CheckCellMetadata,
 ]
+c.HTMLExporter.sanitize_html = True  # formgrader and feedback pages: no script from student outputs
 
 # Feedback names failed checks and the judges' messages, never the hidden probe code (nbgrader #1363).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -19,6 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("grade", help="autograde submitted/, generate feedback, export grades.csv")
     p.add_argument("units", nargs="*", help="unit names (default: all with submissions)")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
+    p.add_argument("--regrade", action="store_true", help="grade again even submissions graded unchanged")
+    p.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="run kernels without the bubblewrap sandbox (trusted code only)",
+    )
     sub.add_parser("check", help="verify the course invariants before a release")
     p = sub.add_parser("publish", help="write the student copy (release + jclub + data + environment) to DIR")
     p.add_argument("dir", type=Path)
@@ -46,9 +53,19 @@ def main(argv: list[str] | None = None) -> int:
             print(err, file=sys.stderr)
             return 1
     elif args.command == "grade":
-        from autograder.grade import grade
+        from autograder.grade import SandboxUnavailable, grade
 
-        report = grade(args.units or None, args.student)
+        try:
+            report = grade(
+                args.units or None,
+                args.student,
+                workers=args.workers,
+                sandboxed=not args.unsandboxed,
+                regrade=args.regrade,
+            )
+        except SandboxUnavailable as err:
+            print(f"grade: refusing to run students' code unsandboxed: {err}", file=sys.stderr)
+            return 2
         print(
             f"graded {len(report.outcomes) - len(report.skipped)}, skipped {len(report.skipped)}; "
             f"grades in {report.grades_csv}"

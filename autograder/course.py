@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 
 import nbformat
 
@@ -70,7 +71,7 @@ class Unit:
 
 
 def units(course_root: Path | None = None) -> list[Unit]:
-    """All units under ``units/``, in order (``$JCLUB_ONLY=name,name`` restricts them, for quick iterations)."""
+    """All units under ``units/``, in order (``$JCLUB_ONLY=name,name`` restricts them, for quick runs)."""
     base = (course_root or root()) / "units"
     found = [Unit(p.name, p) for p in sorted(base.iterdir()) if p.is_dir() and UNIT_RE.match(p.name)]
     only = [n for n in os.environ.get("JCLUB_ONLY", "").split(",") if n]
@@ -89,12 +90,36 @@ def load_checks(assignment: str) -> list[Check]:
     m = UNIT_RE.match(assignment)
     if not m:
         raise KeyError(f"{assignment!r} is not a unit name (NN-slug)")
-    module = importlib.import_module("autograder.judges." + m.group(2).replace("-", "_"))
+    slug = m.group(2).replace("-", "_")
+    try:
+        module = importlib.import_module("autograder.judges." + slug)
+    except ModuleNotFoundError as err:
+        if err.name != "autograder.judges." + slug or not (module := _extra_judges(slug)):
+            raise
     checks = list(module.CHECKS)
     names = [c.name for c in checks]
     if len(set(names)) != len(names):
         raise ValueError(f"{module.__name__}: duplicate check names {names}")
     return checks
+
+
+def _extra_judges(slug: str) -> ModuleType | None:
+    """A judge module ``<slug>.py`` from a folder in ``$JCLUB_EXTRA_JUDGES`` (tests' own small units only)."""
+    import importlib.util
+    import sys
+
+    for folder in filter(None, os.environ.get("JCLUB_EXTRA_JUDGES", "").split(os.pathsep)):
+        path = Path(folder) / f"{slug}.py"
+        if path.is_file():
+            name = f"jclub_extra_judges.{slug}"
+            if name not in sys.modules:
+                spec = importlib.util.spec_from_file_location(name, path)
+                assert spec and spec.loader
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module
+                spec.loader.exec_module(module)
+            return sys.modules[name]
+    return None
 
 
 def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:

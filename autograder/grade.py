@@ -1,15 +1,44 @@
 """``autograder grade``: autograde ``submitted/``, generate feedback, export ``grades.csv``.
 
-Each (student, unit) is graded by its own ``nbgrader autograde`` process, so one bad submission is reported
-and skipped while the rest of the batch is graded. The nbgrader configuration (``nbgrader_config.py``) puts
-the judges (:class:`autograder.preprocessors.JudgeProbes`) between execution and saving grades, and strips
-hidden tests from feedback.
+Every (student, unit) is graded by its own ``nbgrader autograde`` process with a whole-notebook time limit,
+its kernel sandboxed (:mod:`autograder.sandbox`), so one bad or hostile submission is recorded with its
+reason while the rest of the batch is graded. The steps for one submission:
+
+1. **Stage**: copy ``submitted/<student>/<unit>/`` to a private folder — regular files only (symlinks and
+   special files are dropped), at most ``MAX_SUBMISSION_FILES`` files and ``MAX_SUBMISSION_BYTES`` — and
+   point nbgrader there (``--CourseDirectory.submitted_directory``). Files of other students are never read.
+2. **Precheck** the notebook: not UTF-8, not JSON, not a notebook, or the notebook of another assignment →
+   *rejected* (0 points, reason recorded in the gradebook); nbformat 3 → *review* (flagged for manual review,
+   0 points until a grader acts). Copied, unknown, deleted, retyped or re-labelled cells are normalized by
+   :class:`autograder.preprocessors.NormalizeSubmission` inside nbgrader and graded, with notes.
+3. **Autograde** (nbgrader, with the judges in ``nbgrader_config.py``) and **generate feedback**; a
+   submission that outruns the whole-notebook limit, or that nbgrader fails on, goes to *review*.
+4. **Check feedback** for hidden material; a leaking page is withheld (never shipped), with a note.
+5. **Ledger**: a fingerprint of the staged submission, the unit's source notebook, its judges and the
+   nbgrader configuration. A later run skips an unchanged submission already graded (and in the gradebook)
+   or rejected — idempotent, and resumable after an interruption; one sent to review is tried again;
+   ``--regrade`` grades everything again.
+
+``--workers N`` grades N submissions at once, each worker with its own sandbox user (process limits count
+per user). nbgrader processes queue for an SQLite gradebook while they have it open
+(:func:`autograder.nbg.serialize_sqlite_gradebook`); PostgreSQL (``JCLUB_GRADEBOOK_URL``) takes concurrent
+writers. BLAS/OpenMP/torch threads are pinned to 1 per worker.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
 import json
+import os
+import queue
+import re
+import shutil
+import signal
 import subprocess
+import sys
+import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,35 +48,72 @@ from autograder import course, nbg
 from autograder.notebooks import HIDDEN_MARKERS, leaks
 from autograder.release import release
 
-AUTOGRADE_TIMEOUT_S = 900
+AUTOGRADE_TIMEOUT_S = int(os.environ.get("JCLUB_NOTEBOOK_TIMEOUT_S", "900"))  # whole notebook
+FEEDBACK_TIMEOUT_S = 300
+MAX_SUBMISSION_BYTES = 64 << 20
+MAX_SUBMISSION_FILES = 500
+STUDENT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}$")
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
+LEDGER = ".jclub-ledger"
+
+
+class SandboxUnavailable(RuntimeError):
+    """Sandboxed grading cannot run here (and ``--unsandboxed`` was not given)."""
 
 
 @dataclass
 class Outcome:
+    """What grading did with one (student, unit).
+
+    ``kind``: "graded"; "rejected" (not a gradeable notebook: 0 points, no submission in the gradebook, the
+    reason here and in the report); "review" (recorded in the gradebook flagged for manual review, no
+    automatic score). ``status`` is "graded" or "skipped" (not graded automatically).
+    """
+
     student: str
     unit: str
-    status: str  # "graded" | "skipped"
+    kind: str
     reason: str = ""
+    notes: list[str] = field(default_factory=list)
+    score: float | None = None
+    max_score: float | None = None
+    seconds: float = 0.0
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        self.status = "graded" if self.kind == "graded" else "skipped"
 
 
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     grades_csv: str = ""
+    sandboxed: bool = True
+    workers: int = 1
+    seconds: float = 0.0
 
     @property
     def skipped(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status != "graded"]
+        """Submissions not graded automatically (rejected or sent to review)."""
+        return [o for o in self.outcomes if o.kind != "graded"]
+
+    def outcome(self, student: str, unit: str) -> Outcome:
+        return next(o for o in self.outcomes if o.student == student and o.unit == unit)
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(
-                {"outcomes": [asdict(o) for o in self.outcomes], "grades_csv": self.grades_csv}, indent=2
-            )
-        )
+        data = {k: v for k, v in asdict(self).items() if k != "outcomes"}
+        data["outcomes"] = [asdict(o) for o in self.outcomes]
+        path.write_text(json.dumps(data, indent=2))
 
 
+# -- prechecks -------------------------------------------------------------------------------------------
 def precheck(path: Path) -> str:
     """Why a submitted notebook cannot be graded, or '' when it can be handed to nbgrader."""
     try:
@@ -60,8 +126,8 @@ def precheck(path: Path) -> str:
         return "not UTF-8 text"
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return f"not valid JSON (line {err.lineno})"
+    except (json.JSONDecodeError, RecursionError) as err:
+        return f"not valid JSON (line {getattr(err, 'lineno', '?')})"
     if not isinstance(data, dict) or data.get("nbformat") != 4:
         return (
             f"not an nbformat 4 notebook (nbformat={data.get('nbformat') if isinstance(data, dict) else '?'})"
@@ -74,6 +140,68 @@ def precheck(path: Path) -> str:
     return ""
 
 
+def classify(path: Path, unit: course.Unit) -> tuple[str, str]:
+    """('', '') when the notebook goes to nbgrader, else (kind, reason): 'rejected' or 'review'."""
+    why = precheck(path)
+    if why.startswith("not an nbformat 4 notebook (nbformat=3"):
+        return "review", "an nbformat 3 notebook (saved by an old Jupyter): needs manual review"
+    if why:
+        return "rejected", why
+    nb = nbformat.read(path, as_version=4)
+    released = nbformat.read(course.root() / "release" / unit.name / unit.notebook.name, as_version=4)
+    want = {course.nbgrader_meta(c).get("grade_id") for c in released.cells} - {None}
+    have = {course.nbgrader_meta(c).get("grade_id") for c in nb.cells} - {None}
+    if have and not have & want:
+        return "rejected", f"this is not the notebook of {unit.name} (none of its cells is there)"
+    return "", ""
+
+
+def stage(src: Path, dest: Path) -> list[str]:
+    """Copy a submission folder's regular files (no symlinks, bounded in number and size); return notes."""
+    notes: list[str] = []
+    budget, count = MAX_SUBMISSION_BYTES, 0
+    dest.mkdir(parents=True)
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
+        rel = Path(dirpath).relative_to(src)
+        for d in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, d)) or d.startswith(".ipynb_checkpoints"):
+                if os.path.islink(os.path.join(dirpath, d)):
+                    notes.append(f"symlink {rel / d} ignored")
+                dirnames.remove(d)
+        for d in dirnames:
+            (dest / rel / d).mkdir()
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if p.is_symlink() or not p.is_file():
+                notes.append(f"{'symlink' if p.is_symlink() else 'special file'} {rel / name} ignored")
+                continue
+            size = p.stat().st_size
+            if count >= MAX_SUBMISSION_FILES or size > budget:
+                notes.append(
+                    f"file {rel / name} ignored (the submission is limited to "
+                    f"{MAX_SUBMISSION_FILES} files and {MAX_SUBMISSION_BYTES >> 20} MB)"
+                )
+                continue
+            budget -= size
+            count += 1
+            shutil.copyfile(p, dest / rel / name, follow_symlinks=False)
+    return notes
+
+
+def fingerprint(staged: Path, unit: course.Unit) -> str:
+    """What a grade depends on: the staged submission, the unit's source, its judges, the configuration."""
+    h = hashlib.sha256()
+    for p in sorted(staged.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(staged)).encode() + b"\0" + p.read_bytes() + b"\0")
+    h.update(unit.notebook.read_bytes())
+    judge = sys.modules.get(unit.checks[0].probe.__module__) if unit.checks else None
+    for f in (getattr(judge, "__file__", None), course.root() / "nbgrader_config.py"):
+        if f and Path(f).is_file():
+            h.update(Path(f).read_bytes())
+    return h.hexdigest()
+
+
 def submissions(
     units: list[str] | None = None, students: list[str] | None = None
 ) -> list[tuple[str, course.Unit]]:
@@ -82,7 +210,7 @@ def submissions(
         return []
     wanted = {u.name: u for u in course.units() if not units or u.name in units}
     found = []
-    for sdir in sorted(p for p in base.iterdir() if p.is_dir()):
+    for sdir in sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()):
         if students and sdir.name not in students:
             continue
         for udir in sorted(p for p in sdir.iterdir() if p.is_dir()):
@@ -91,41 +219,323 @@ def submissions(
     return found
 
 
-def grade(units: list[str] | None = None, students: list[str] | None = None, log: bool = True) -> Report:
-    """Grade every submission found (optionally only some units / students); never stops on one failure."""
+# -- the gradebook (nbgrader's API; serialized for SQLite) ---------------------------------------------------
+def _gradebook(db_url: str):  # noqa: ANN202 - nbgrader.api.Gradebook
+    from nbgrader.api import Gradebook
+
+    nbg.serialize_sqlite_gradebook(db_url)
+    return Gradebook(db_url, course.COURSE_ID)
+
+
+def _prepare_gradebook(db_url: str, students: list[str]) -> None:
+    from nbgrader.api import Gradebook
+
+    nbg.serialize_sqlite_gradebook(db_url)
+    with Gradebook(db_url):  # nbgrader's preprocessors open it without a course id: create that row once
+        pass
+    with _gradebook(db_url) as gb:
+        for s in students:
+            gb.update_or_create_student(s)
+
+
+def _record_ungraded(db_url: str, student: str, unit: course.Unit, kind: str, reason: str) -> None:
+    """Rejected: no submission in the gradebook (the export gives 0). Review: flagged, no automatic score."""
+    import warnings
+
+    from nbgrader.api import MissingEntry
+
+    with _gradebook(db_url) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes from inside nbgrader's API
+        if kind == "rejected":
+            try:
+                gb.remove_submission(unit.name, student)  # an earlier, gradeable version is void now
+            except MissingEntry:
+                pass
+            return
+        sub = gb.update_or_create_submission(unit.name, student)
+        for snb in sub.notebooks:
+            snb.flagged = True
+            for g in snb.grades:
+                g.auto_score = None
+                g.needs_manual_grade = True
+            for c in snb.comments:
+                c.auto_comment = f"Not graded automatically: {reason}"
+        gb.db.commit()
+
+
+def _scores(db_url: str, student: str, unit: course.Unit) -> tuple[float | None, float | None]:
+    from nbgrader.api import MissingEntry
+
+    with _gradebook(db_url) as gb:
+        try:
+            sub = gb.find_submission(unit.name, student)
+        except MissingEntry:
+            try:  # no gradeable submission: 0 points, as nbgrader's export says
+                return 0.0, float(gb.find_assignment(unit.name).max_score)
+            except MissingEntry:
+                return None, None
+        return float(sub.score), float(sub.max_score)
+
+
+def _has_submission(db_url: str, student: str, unit: course.Unit) -> bool:
+    from nbgrader.api import MissingEntry
+
+    with _gradebook(db_url) as gb:
+        try:
+            gb.find_submission(unit.name, student)
+            return True
+        except MissingEntry:
+            return False
+
+
+# -- running nbgrader for one submission -------------------------------------------------------------------
+class _Grader:
+    def __init__(self, root: Path, db_url: str, scratch: Path, sandboxed: bool, regrade: bool) -> None:
+        self.root, self.db_url, self.scratch = root, db_url, scratch
+        self.sandboxed, self.regrade = sandboxed, regrade
+
+    def _clear_outputs(self, student: str, unit: course.Unit) -> None:
+        for step in ("autograded", "feedback"):
+            shutil.rmtree(self.root / step / student / unit.name, ignore_errors=True)
+
+    def grade_one(self, student: str, unit: course.Unit, sandbox: object | None) -> Outcome:
+        t0 = time.monotonic()
+        out = self._grade_one(student, unit, sandbox)
+        out.seconds = round(time.monotonic() - t0, 2)
+        out.score, out.max_score = _scores(self.db_url, student, unit)
+        return out
+
+    def _grade_one(self, student: str, unit: course.Unit, sandbox: object | None) -> Outcome:
+        if not STUDENT_RE.match(student):
+            return Outcome(
+                student, unit.name, "rejected", "unsafe student id (a folder name nbgrader cannot use)"
+            )
+        work = Path(tempfile.mkdtemp(prefix=f"{student}-{unit.name}-", dir=self.scratch))
+        try:
+            staged = work / "submitted" / student / unit.name
+            notes = stage(self.root / "submitted" / student / unit.name, staged)
+            ledger = self.root / "autograded" / LEDGER / student / f"{unit.name}.json"
+            fp = fingerprint(staged, unit)
+            if not self.regrade and ledger.is_file():
+                old = json.loads(ledger.read_text())
+                # graded and rejected results stand while nothing changed; "review" is tried again
+                kind = old.get("outcome", {}).get("kind")
+                done = kind == "rejected" or (
+                    kind == "graded"
+                    and (self.root / "autograded" / student / unit.name / unit.notebook.name).is_file()
+                    and _has_submission(self.db_url, student, unit)
+                )
+                if old.get("fingerprint") == fp and done:
+                    o = Outcome(**old["outcome"])
+                    o.notes = [*o.notes, "unchanged since it was last graded: not graded again"]
+                    return o
+            nb_path = staged / unit.notebook.name
+            if not nb_path.is_file():
+                others = sorted(p.name for p in staged.glob("*.ipynb"))
+                status, reason = (
+                    "rejected",
+                    f"no {unit.notebook.name} submitted"
+                    + (f" (found {', '.join(others)})" if others else ""),
+                )
+            else:
+                status, reason = classify(nb_path, unit)
+            if status:
+                self._clear_outputs(student, unit)
+                _record_ungraded(self.db_url, student, unit, status, reason)
+                outcome = Outcome(student, unit.name, status, reason, notes)
+            else:
+                outcome = self._autograde(student, unit, work, notes, sandbox)
+            ledger.parent.mkdir(parents=True, exist_ok=True)
+            tmp = ledger.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"fingerprint": fp, "outcome": asdict(outcome)}))
+            tmp.replace(ledger)
+            return outcome
+        finally:
+            if sandbox is not None:
+                sandbox.reset()
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _autograde(
+        self, student: str, unit: course.Unit, work: Path, notes: list[str], sandbox: object | None
+    ) -> Outcome:
+        notes_file = work / "notes.jsonl"
+        log = work / "nbgrader.log"
+        env = nbg.env()
+        env.update(ONE_THREAD)
+        env["JCLUB_GRADING_NOTES"] = str(notes_file)
+        env["JCLUB_GRADE_PARENT"] = str(os.getpid())
+        env.pop("JUPYTER_PATH", None)
+        overrides: dict[str, dict[str, object]] = {
+            "CourseDirectory": {"submitted_directory": str(work / "submitted")}
+        }
+        if sandbox is not None:
+            env.update(sandbox.env())
+            for key, value in sandbox.nbgrader_config().items():
+                section, name = key.split(".")
+                overrides.setdefault(section, {})[name] = value
+        (work / "config.json").write_text(json.dumps(overrides))
+        with open(log, "ab") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "autograder.grade", "--one", unit.name, student, str(work)],
+                cwd=self.root,
+                env=env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            # the whole-notebook limit runs until autograding is done; feedback then has its own
+            start, limit = time.monotonic(), AUTOGRADE_TIMEOUT_S
+            while proc.poll() is None:
+                if limit == AUTOGRADE_TIMEOUT_S and (work / "status.json").is_file():
+                    start, limit = time.monotonic(), FEEDBACK_TIMEOUT_S
+                if time.monotonic() - start > limit:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    break
+                time.sleep(0.2)
+        if notes_file.is_file():
+            for line in notes_file.read_text(encoding="utf-8").splitlines():
+                notes.append(json.loads(line)["note"])
+        status = json.loads((work / "status.json").read_text()) if (work / "status.json").is_file() else {}
+        if not status.get("autograded"):
+            reason = (
+                f"nbgrader could not grade it: {status['error']}"
+                if status.get("error")
+                else f"grading took longer than {AUTOGRADE_TIMEOUT_S} s (whole-notebook limit)"
+            )
+            self._clear_outputs(student, unit)
+            _record_ungraded(self.db_url, student, unit, "review", reason)
+            return Outcome(student, unit.name, "review", reason, notes)
+        if not status.get("feedback"):
+            notes.append(f"feedback could not be generated: {status.get('error') or 'timed out'}")
+        fb = self.root / "feedback" / student / unit.name
+        # the student's own code may spell a marker (e.g. to look for the probe): that is no leak
+        own = (work / "submitted" / student / unit.name / unit.notebook.name).read_text(errors="replace")
+        markers = tuple(m for m in HIDDEN_MARKERS if m not in own)
+        for page in fb.rglob("*.html") if fb.is_dir() else []:
+            if leaks(page.read_text(encoding="utf-8", errors="replace"), markers):
+                page.unlink()
+                notes.append(f"feedback {page.name} withheld: it would have shown hidden material")
+        return Outcome(student, unit.name, "graded", "", notes)
+
+
+def _grade_one_process(unit: str, student: str, work: Path) -> int:
+    """``python -m autograder.grade --one UNIT STUDENT WORK``: nbgrader autograde + feedback, in one process.
+
+    Runs nbgrader's own apps (through ``NbGraderAPI``) with the course's ``nbgrader_config.py`` plus the
+    overrides in ``WORK/config.json``; writes ``WORK/status.json`` after each step. The whole-notebook
+    limit is the parent's timeout on this process.
+    """
+    from autograder.sandbox import _die_with_parent
+
+    _die_with_parent()  # a killed `grade` takes its workers (and so their sandboxes) with it
+    if os.environ.get("JCLUB_GRADE_PARENT") and os.getppid() != int(os.environ["JCLUB_GRADE_PARENT"]):
+        return 3
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
     root = course.root()
-    report = Report()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.merge(Config(json.loads((work / "config.json").read_text())))
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(root)
+    api = NbGraderAPI(coursedir=coursedir, config=config)
+    status: dict[str, object] = {"autograded": False, "feedback": False}
+
+    def save() -> None:
+        tmp = work / "status.tmp"
+        tmp.write_text(json.dumps(status))
+        tmp.replace(work / "status.json")
+
+    result = api.autograde(unit, student, force=True, create=True)
+    print(result.get("log", ""), flush=True)
+    if not result.get("success"):
+        errors = [ln for ln in str(result.get("log", "")).splitlines() if "ERROR" in ln or "Error" in ln]
+        status["error"] = errors[-1] if errors else str(result.get("error", "")).strip().splitlines()[-1:]
+        status["error"] = str(status["error"])[:300]
+        save()
+        return 1
+    status["autograded"] = True
+    save()
+    result = api.generate_feedback(unit, student, force=True)
+    print(result.get("log", ""), flush=True)
+    status["feedback"] = bool(result.get("success"))
+    if not status["feedback"]:
+        status["error"] = str(result.get("error", "")).strip()[-300:]
+    save()
+    return 0
+
+
+def grade(
+    units: list[str] | None = None,
+    students: list[str] | None = None,
+    log: bool = True,
+    workers: int = 1,
+    sandboxed: bool = True,
+    regrade: bool = False,
+) -> Report:
+    """Grade every submission found (optionally only some units / students); never stops on one failure.
+
+    Raises :class:`SandboxUnavailable` when ``sandboxed`` and bubblewrap (or root) is missing.
+    """
+    from autograder import sandbox as sbx
+
+    if sandboxed:
+        why = sbx.problem()
+        if why:
+            raise SandboxUnavailable(why)
+    t0 = time.monotonic()
+    root = course.root()
+    workers = max(1, int(workers))
+    report = Report(sandboxed=sandboxed, workers=workers)
     todo = submissions(units, students)
     release(sorted({u.name for _, u in todo}), log=False)  # gradebook knows every assignment and cell
-    for student, unit in todo:
-        nb_path = root / "submitted" / student / unit.name / unit.notebook.name
-        why = precheck(nb_path) if nb_path.exists() else "no notebook submitted"
-        if why:
-            report.outcomes.append(Outcome(student, unit.name, "skipped", why))
-            if log:
-                print(f"skipped {student}/{unit.name}: {why}")
-            continue
-        try:
-            nbg.run("autograde", unit.name, "--student", student, "--force", timeout=AUTOGRADE_TIMEOUT_S)
-            nbg.run("generate_feedback", unit.name, "--student", student, "--force", timeout=300)
-        except (nbg.NbgraderError, subprocess.TimeoutExpired) as err:
-            reason = str(err).splitlines()[0]
-            report.outcomes.append(Outcome(student, unit.name, "skipped", reason))
-            if log:
-                print(f"skipped {student}/{unit.name}: {reason}")
-            continue
-        fb = root / "feedback" / student / unit.name
-        bad = [
-            str(p)
-            for p in fb.rglob("*.html")
-            if leaks(p.read_text(encoding="utf-8", errors="replace"), HIDDEN_MARKERS)
-        ]
-        if bad:
-            raise RuntimeError(f"feedback leaks hidden material: {bad}")
-        report.outcomes.append(Outcome(student, unit.name, "graded"))
-        if log:
-            print(f"graded {student}/{unit.name}")
+    db_url = nbg.gradebook_url(root)
+    _prepare_gradebook(db_url, sorted({s for s, _ in todo if STUDENT_RE.match(s)}))
+    scratch = Path(tempfile.mkdtemp(prefix="jclub-grade-"))
+    grader = _Grader(root, db_url, scratch, sandboxed, regrade)
+    pool: queue.Queue = queue.Queue()
+    sandboxes = []
+    try:
+        data = root / "data"
+        for w in range(min(workers, max(1, len(todo)))):
+            sandboxes.append(sbx.Sandbox(w, data if data.is_dir() else None) if sandboxed else None)
+            pool.put(sandboxes[-1])
+
+        def job(item: tuple[str, course.Unit]) -> Outcome:
+            student, unit = item
+            box = pool.get()
+            try:
+                return grader.grade_one(student, unit, box)
+            except Exception as err:  # noqa: BLE001 - a grading bug must not stop the batch
+                return Outcome(student, unit.name, "review", f"grading failed: {type(err).__name__}: {err}")
+            finally:
+                pool.put(box)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
+            for outcome in ex.map(job, todo):
+                report.outcomes.append(outcome)
+                if log:
+                    what = outcome.kind + (f": {outcome.reason}" if outcome.reason else "")
+                    print(f"{outcome.student}/{outcome.unit}: {what}", flush=True)
+    finally:
+        for box in sandboxes:
+            if box is not None:
+                box.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     nbg.run("export", "--to", "grades.csv")
     report.grades_csv = str(root / "grades.csv")
+    report.seconds = round(time.monotonic() - t0, 2)
     report.write(root / "autograded" / "grading-report.json")
     return report
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--one":
+        raise SystemExit(_grade_one_process(sys.argv[2], sys.argv[3], Path(sys.argv[4])))
+    raise SystemExit(
+        "usage: python -m autograder.grade --one UNIT STUDENT WORKDIR (use python -m autograder grade)"
+    )

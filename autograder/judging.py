@@ -16,8 +16,49 @@ from dataclasses import dataclass
 import nbformat
 from nbformat.v4 import new_output
 
-from autograder.checks import Check, Verdict, outcome_from_outputs
+from autograder.checks import BEGIN_HIDDEN, END_HIDDEN, Check, ProbeError, Verdict, outcome_from_outputs
 from autograder.course import load_checks, nbgrader_meta
+
+# Always secret in anything a student receives (a subset of autograder.notebooks.HIDDEN_MARKERS, kept here to
+# avoid an import cycle): the probe cell's own wrapper names and the hidden-test markers.
+_MARKERS = (
+    "_jclub_emit",
+    "_jclub_probe_cell",
+    "autograder.judges",
+    BEGIN_HIDDEN.lstrip("# "),
+    END_HIDDEN.lstrip("# "),
+)
+_MIN_LINE = 16  # a hidden line this long or longer, quoted anywhere, counts as a leak
+
+
+def hidden_material(nb: nbformat.NotebookNode) -> frozenset[str]:
+    """Distinctive lines of the notebook's hidden probe code (what must not reach feedback)."""
+    lines = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not nbgrader_meta(cell).get("grade_id", "").startswith("probe_"):
+            continue
+        source = cell.source
+        if BEGIN_HIDDEN in source:
+            source = source.split(BEGIN_HIDDEN, 1)[1].split(END_HIDDEN, 1)[0]
+        for line in source.splitlines():
+            line = line.strip()
+            if len(line) >= _MIN_LINE:
+                lines.add(line)
+            if "cases=" in line:  # the hidden cases literal alone, as the student's code would print it
+                literal = line.split("cases=", 1)[1].rstrip(")")
+                if len(literal) >= _MIN_LINE:
+                    lines.add(literal)
+    return frozenset(lines)
+
+
+def reveals(text: str, material: frozenset[str]) -> bool:
+    """Does ``text`` quote hidden grading material (a marker or a distinctive hidden line)?"""
+    if any(m in text for m in _MARKERS):
+        return True
+    if material and len(text) >= _MIN_LINE:
+        flat = text.replace("\\n", "\n").replace('\\"', '"')
+        return any(line in text or line in flat for line in material)
+    return False
 
 
 @dataclass(frozen=True)
@@ -53,6 +94,7 @@ def judge_notebook(nb: nbformat.NotebookNode, assignment: str) -> list[CellResul
     normally restores locked cells before execution, so this only guards against a broken pipeline.
     """
     checks = {c.grade_id: c for c in load_checks(assignment)}
+    secrets = hidden_material(nb)
     results: dict[str, CellResult] = {}
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
@@ -60,7 +102,13 @@ def judge_notebook(nb: nbformat.NotebookNode, assignment: str) -> list[CellResul
         if check is None or cell.cell_type != "code" or grade_id in results:
             continue
         max_points = float(nbgrader_meta(cell).get("points", check.points))
-        verdict = check.decide(outcome_from_outputs(check, cell.get("outputs", [])))
+        outcome = outcome_from_outputs(check, cell.get("outputs", []))
+        if isinstance(outcome, ProbeError) and reveals(outcome.reason, secrets):
+            # the student's error message quotes the probe (e.g. it raised with In[-1]): withhold it
+            outcome = ProbeError(
+                "your code raised an error (its message is withheld: it quoted the hidden check)"
+            )
+        verdict = check.decide(outcome)
         cell.outputs = verdict_outputs(check, verdict, max_points)
         results[grade_id] = CellResult(check.name, round(verdict.score * max_points, 4), max_points, verdict)
     for grade_id, check in checks.items():

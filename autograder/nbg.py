@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from autograder import course
@@ -46,3 +48,74 @@ def run(
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-25:])
         raise NbgraderError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")
     return proc
+
+
+def gradebook_url(course_root: Path | None = None) -> str:
+    """The gradebook nbgrader uses: ``$JCLUB_GRADEBOOK_URL``, else SQLite in the course root."""
+    return (
+        os.environ.get("JCLUB_GRADEBOOK_URL")
+        or f"sqlite:///{(course_root or course.root()) / 'gradebook.db'}"
+    )
+
+
+_LOCK = threading.RLock()
+_held = 0
+_lock_fd: int | None = None
+
+
+def serialize_sqlite_gradebook(db_url: str) -> None:
+    """Make every nbgrader ``Gradebook`` of this process hold an exclusive lock on an SQLite gradebook.
+
+    SQLite takes one writer at a time and fails others after a short busy timeout; parallel grading workers
+    (separate ``nbgrader autograde`` processes) therefore queue on ``<gradebook>.lock`` (``flock``) for as
+    long as each of them has the gradebook open — short moments before and after a notebook runs, never
+    while it runs. Called from ``nbgrader_config.py`` (every nbgrader process) and by ``autograder grade``.
+    A PostgreSQL gradebook takes concurrent writers itself and is left alone.
+    """
+    if not db_url.startswith("sqlite:///"):
+        return
+    from nbgrader import api
+
+    if getattr(api.Gradebook, "_jclub_serialized", False):
+        return
+    path = db_url.removeprefix("sqlite:///").split("?")[0] + ".lock"
+    init, close = api.Gradebook.__init__, api.Gradebook.close
+
+    def acquire() -> None:
+        global _held, _lock_fd
+        _LOCK.acquire()
+        if _held == 0:
+            _lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(_lock_fd, fcntl.LOCK_EX)
+        _held += 1
+
+    def release() -> None:
+        global _held, _lock_fd
+        _held -= 1
+        if _held == 0 and _lock_fd is not None:
+            fcntl.flock(_lock_fd, fcntl.LOCK_UN)
+            os.close(_lock_fd)
+            _lock_fd = None
+        _LOCK.release()
+
+    def locked_init(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        acquire()
+        self._jclub_locked = True
+        try:
+            init(self, *args, **kwargs)
+        except BaseException:
+            self._jclub_locked = False
+            release()
+            raise
+
+    def locked_close(self) -> None:  # noqa: ANN001
+        try:
+            close(self)
+        finally:
+            if getattr(self, "_jclub_locked", False):
+                self._jclub_locked = False
+                release()
+
+    api.Gradebook.__init__ = locked_init
+    api.Gradebook.close = locked_close
+    api.Gradebook._jclub_serialized = True

@@ -24,6 +24,7 @@ STUDENT_PACKAGES = (
     "scikit-learn",
     "torch",
     "tqdm",
+    "threadpoolctl",
     "ipywidgets",
     "ipykernel",
 )

@@ -30,7 +30,7 @@ def reference(unit_name: str) -> dict:
 
 @functools.cache
 def corpus(unit_name: str) -> ModuleType:
-    """The unit's corpus module; an empty one when the file is missing (test_every_check_has_a_corpus fails)."""
+    """The unit's corpus module; an empty one when the file is missing (the corpus test then fails)."""
     u = course.unit(unit_name)
     path = course.root() / "tests" / "corpora" / (u.slug.replace("-", "_") + ".py")
     if not path.is_file():
