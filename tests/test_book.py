@@ -29,8 +29,8 @@ def site() -> Path:
 def _solution_lines(min_len: int = 25) -> list[str]:
     """Distinctive lines of every solution region (what must never reach a reader).
 
-    Lines that also occur in the student's version of the notebook (e.g. a demo that calls the same function
-    the same way) are not secrets and are left out.
+    Lines that also occur in the student's version of the notebook (a demo that calls the same function the
+    same way, a task statement that quotes the call) are not secrets and are left out.
     """
     from autograder.notebooks import strip_for_students
 
@@ -38,13 +38,12 @@ def _solution_lines(min_len: int = 25) -> list[str]:
     for u in UNITS:
         nb = u.read()
         public = "\n".join(c.source for c in strip_for_students(nb, keep_outputs=False).cells)
-        public_lines = {line.strip() for line in public.splitlines()}
         for cell in nb.cells:
             for m in SOLUTION_RE.finditer(cell.source):
                 for line in m.group(1).splitlines():
                     s = line.strip()
                     trivial = s.startswith(("#", "return", '"""'))
-                    if len(s) >= min_len and not trivial and s not in public_lines:
+                    if len(s) >= min_len and not trivial and s not in public:
                         lines.append(s)
     return lines
 
