@@ -31,8 +31,15 @@ import numpy as np
 
 PROBE_MIME = "application/vnd.jclub.probe+json"
 MAX_PAYLOAD_BYTES = 500_000
+K_SIGMA = 5.0  # judges' statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
+Cases = Sequence[Mapping[str, Any]]  # a check's hidden cases, as written into its probe cell
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
+
+
+def sigmoid(x: Any) -> np.ndarray:
+    """The logistic function 1 / (1 + e^-x), written with tanh so that it never overflows (for judges)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
 
 
 class JudgeError(Exception):

@@ -19,25 +19,30 @@ reason while the rest of the batch is graded. The steps for one submission:
    or rejected — idempotent, and resumable after an interruption; one sent to review is tried again;
    ``--regrade`` grades everything again.
 
-``--workers N`` grades N submissions at once, each worker with its own sandbox user (process limits count
-per user). nbgrader processes queue for an SQLite gradebook while they have it open
-(:func:`autograder.nbg.serialize_sqlite_gradebook`); PostgreSQL (``JCLUB_GRADEBOOK_URL``) takes concurrent
-writers. BLAS/OpenMP/torch threads are pinned to 1 per worker.
+Each submission's nbgrader runs in its own process and session, forked from a *zygote* that imported
+nbgrader once (:class:`_Launcher`; ``JCLUB_GRADE_FORK=0`` starts a fresh interpreter per submission
+instead): the import costs more CPU than grading a small notebook. ``--workers N`` grades N submissions at
+once, each worker with its own sandbox user (process limits count per user). nbgrader processes queue for
+an SQLite gradebook while they have it open (:func:`autograder.nbg.serialize_sqlite_gradebook`);
+PostgreSQL (``JCLUB_GRADEBOOK_URL``) takes concurrent writers. BLAS/OpenMP/torch threads: 1 per worker.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
 import queue
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -290,9 +295,11 @@ def _has_submission(db_url: str, student: str, unit: course.Unit) -> bool:
 
 # -- running nbgrader for one submission -------------------------------------------------------------------
 class _Grader:
-    def __init__(self, root: Path, db_url: str, scratch: Path, sandboxed: bool, regrade: bool) -> None:
+    def __init__(
+        self, root: Path, db_url: str, scratch: Path, sandboxed: bool, regrade: bool, launcher: _Launcher
+    ) -> None:
         self.root, self.db_url, self.scratch = root, db_url, scratch
-        self.sandboxed, self.regrade = sandboxed, regrade
+        self.sandboxed, self.regrade, self.launcher = sandboxed, regrade, launcher
 
     def _clear_outputs(self, student: str, unit: course.Unit) -> None:
         for step in ("autograded", "feedback"):
@@ -374,26 +381,18 @@ class _Grader:
                 section, name = key.split(".")
                 overrides.setdefault(section, {})[name] = value
         (work / "config.json").write_text(json.dumps(overrides))
-        with open(log, "ab") as fh:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "autograder.grade", "--one", unit.name, student, str(work)],
-                cwd=self.root,
-                env=env,
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+        proc = self.launcher.start(unit.name, student, work, env, self.root, log)
+        try:
             # the whole-notebook limit runs until autograding is done; feedback then has its own
             start, limit = time.monotonic(), AUTOGRADE_TIMEOUT_S
-            while proc.poll() is None:
+            while not proc.wait(0.2):
                 if limit == AUTOGRADE_TIMEOUT_S and (work / "status.json").is_file():
                     start, limit = time.monotonic(), FEEDBACK_TIMEOUT_S
                 if time.monotonic() - start > limit:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+                    proc.kill()
                     break
-                time.sleep(0.2)
+        finally:
+            proc.close()
         if notes_file.is_file():
             for line in notes_file.read_text(encoding="utf-8").splitlines():
                 notes.append(json.loads(line)["note"])
@@ -418,6 +417,220 @@ class _Grader:
                 page.unlink()
                 notes.append(f"feedback {page.name} withheld: it would have shown hidden material")
         return Outcome(student, unit.name, "graded", "", notes)
+
+
+# -- one process per submission, forked from a warm "zygote" -----------------------------------------------
+ZYGOTE_PID = "jclub-zygote-pid"
+ZYGOTE_PRELOAD = (
+    "nbgrader.apps.api",
+    "nbgrader.coursedir",
+    "nbgrader.preprocessors",
+    "nbconvert.exporters.html",
+    "nbconvert.preprocessors",
+    "traitlets.config.loader",
+    "sqlalchemy",
+    "numpy",
+    "autograder.preprocessors",
+    "autograder.late",
+)
+
+
+class _Running:
+    """A grading process started by :class:`_Launcher` (not necessarily our child): wait for it, kill it."""
+
+    def __init__(self, pid: int, popen: subprocess.Popen | None = None) -> None:
+        self.pid, self.popen = pid, popen
+        self.fd, self.ended = None, False
+        if popen is None:
+            try:
+                self.fd = os.pidfd_open(pid)
+            except ProcessLookupError:  # it has ended already (and the zygote has reaped it)
+                self.ended = True
+
+    def wait(self, seconds: float) -> bool:
+        """True once the process has ended (waits up to ``seconds``)."""
+        if self.ended or (self.popen is None and self.fd is None):
+            return True
+        if self.popen is not None:
+            try:
+                self.popen.wait(seconds)
+                return True
+            except subprocess.TimeoutExpired:
+                return False
+        return bool(select.select([self.fd], [], [], seconds)[0])
+
+    def kill(self) -> None:
+        """Kill its whole session (it called setsid): nbgrader, its kernel launcher, anything they started."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.wait(30)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class _Launcher:
+    """Starts ``_grade_one_process`` for one submission, each in its own process and session.
+
+    Importing nbgrader (it imports jupyter_server, nbconvert, sqlalchemy…) costs ≈ 2.4 s of CPU, more than
+    the rest of grading a small notebook. So by default one *zygote* process (``python -m autograder.grade
+    --zygote``) imports it once and forks a fresh child per submission: each submission still gets its own
+    process (own memory, own session to kill, its own environment and log), started warm. Where forking is
+    unavailable (``JCLUB_GRADE_FORK=0``, or the zygote died) each submission gets a fresh interpreter.
+    """
+
+    def __init__(self, env: dict[str, str], cwd: Path, fork: bool = True) -> None:
+        self._lock = threading.Lock()
+        self.zygote: subprocess.Popen | None = None
+        if fork and os.environ.get("JCLUB_GRADE_FORK", "1") != "0" and hasattr(os, "pidfd_open"):
+            self.zygote = subprocess.Popen(
+                [sys.executable, "-m", "autograder.grade", "--zygote"],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+
+    def start(
+        self, unit: str, student: str, work: Path, env: dict[str, str], cwd: Path, log: Path
+    ) -> _Running:
+        with self._lock:
+            if self.zygote is not None and self.zygote.poll() is None:
+                request = {"args": [unit, student, str(work)], "env": env, "cwd": str(cwd), "log": str(log)}
+                try:
+                    self.zygote.stdin.write(json.dumps(request) + "\n")
+                    self.zygote.stdin.flush()
+                    line = self.zygote.stdout.readline()
+                    return _Running(int(line.removeprefix(ZYGOTE_PID)))
+                except (OSError, ValueError):
+                    self.zygote.kill()  # falls back to fresh interpreters from now on
+        with open(log, "ab") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "autograder.grade", "--one", unit, student, str(work)],
+                cwd=cwd,
+                env=env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        return _Running(proc.pid, proc)
+
+    def nbgrader(self, *args: str, cwd: Path, env: dict[str, str]) -> None:
+        """``nbgrader ARGS``, forked from the zygote (saves ≈ 2 s of imports), else by :func:`nbg.run`."""
+        with tempfile.TemporaryDirectory(prefix="jclub-nbgrader-") as tmp:
+            rc_file, log = Path(tmp) / "rc", Path(tmp) / "log"
+            with self._lock:
+                child = None
+                if self.zygote is not None and self.zygote.poll() is None:
+                    request = {"nbgrader": list(args), "env": env, "cwd": str(cwd), "log": str(log)}
+                    request["rc"] = str(rc_file)
+                    try:
+                        self.zygote.stdin.write(json.dumps(request) + "\n")
+                        self.zygote.stdin.flush()
+                        child = _Running(int(self.zygote.stdout.readline().removeprefix(ZYGOTE_PID)))
+                    except (OSError, ValueError):
+                        self.zygote.kill()
+            if child is not None:
+                try:
+                    child.wait(600)
+                finally:
+                    child.close()
+                if rc_file.is_file() and rc_file.read_text() == "0":
+                    return
+        nbg.run(*args, cwd=cwd)  # a fresh interpreter; raises NbgraderError with the log on failure
+
+    def close(self) -> None:
+        if self.zygote is not None:  # it holds no state: no need to wait for a clean exit
+            self.zygote.kill()
+            self.zygote.wait()
+            self.zygote.stdin.close()
+            self.zygote.stdout.close()
+
+
+def _set_child_subreaper() -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+
+
+def _zygote() -> int:
+    """``python -m autograder.grade --zygote``: import nbgrader once, then fork one grader per request.
+
+    Reads one JSON request per line on stdin (``args`` for :func:`_grade_one_process`, ``env``, ``cwd``,
+    ``log``) and answers the child's pid on stdout. Children are reaped automatically; each starts a new
+    session, takes the request's environment and working directory, and writes to its log. Ends at EOF.
+    """
+    import importlib
+
+    from autograder.sandbox import _die_with_parent
+
+    _die_with_parent()
+    answers = os.fdopen(os.dup(1), "w")  # pids go here; anything an import prints goes to stderr
+    os.dup2(2, 1)
+    for name in ZYGOTE_PRELOAD:
+        importlib.import_module(name)
+    # The zygote adopts what its children leave behind (a sandbox's processes outlive a child that was
+    # killed, until the sandbox is reset) and, ignoring SIGCHLD, reaps all of it at once: no zombies. The
+    # parent watches each child by pidfd instead.
+    _set_child_subreaper()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into this loop
+            rc = 1
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # SIG_IGN would be inherited by the kernel
+                os.close(answers.fileno())
+                os.setsid()
+                os.chdir(request["cwd"])
+                os.environ.clear()
+                os.environ.update(request["env"])
+                os.environ["JCLUB_GRADE_PARENT"] = str(os.getppid())
+                fd = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.dup2(fd, 1)
+                os.dup2(fd, 2)
+                os.close(fd)
+                os.close(null)
+                sys.stdin = open(os.devnull)  # noqa: SIM115 - replaces the request pipe
+                if "nbgrader" in request:  # an nbgrader command line, e.g. ["export", "--to", "grades.csv"]
+                    rc = _nbgrader_main(request["nbgrader"])
+                else:
+                    unit, student, work = request["args"]
+                    rc = _grade_one_process(unit, student, Path(work))
+            except BaseException:  # noqa: BLE001 - reported in the log; the parent sees no status.json
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                if request.get("rc"):
+                    Path(request["rc"]).write_text(str(rc))
+                os._exit(rc)
+        answers.write(f"{ZYGOTE_PID} {pid}\n")
+        answers.flush()
+    return 0
+
+
+def _nbgrader_main(argv: list[str]) -> int:
+    """``nbgrader ARGV`` in this process (a zygote child); its exit status."""
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    try:
+        NbGraderApp.launch_instance(argv=argv)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
 
 
 def _grade_one_process(unit: str, student: str, work: Path) -> int:
@@ -492,14 +705,22 @@ def grade(
     workers = max(1, int(workers))
     report = Report(sandboxed=sandboxed, workers=workers)
     todo = submissions(units, students)
-    release(sorted({u.name for _, u in todo}), log=False)  # gradebook knows every assignment and cell
-    db_url = nbg.gradebook_url(root)
-    _prepare_gradebook(db_url, sorted({s for s, _ in todo if STUDENT_RE.match(s)}))
+    genv = nbg.env()
+    genv.update(ONE_THREAD)
+    launcher = _Launcher(genv, root)
     scratch = Path(tempfile.mkdtemp(prefix="jclub-grade-"))
-    grader = _Grader(root, db_url, scratch, sandboxed, regrade)
     pool: queue.Queue = queue.Queue()
     sandboxes = []
     try:
+        # the gradebook must know every assignment and cell
+        release(
+            sorted({u.name for _, u in todo}),
+            log=False,
+            run=functools.partial(launcher.nbgrader, cwd=root, env=genv),
+        )
+        db_url = nbg.gradebook_url(root)
+        _prepare_gradebook(db_url, sorted({s for s, _ in todo if STUDENT_RE.match(s)}))
+        grader = _Grader(root, db_url, scratch, sandboxed, regrade, launcher)
         data = root / "data"
         for w in range(min(workers, max(1, len(todo)))):
             sandboxes.append(sbx.Sandbox(w, data if data.is_dir() else None) if sandboxed else None)
@@ -521,12 +742,13 @@ def grade(
                 if log:
                     what = outcome.kind + (f": {outcome.reason}" if outcome.reason else "")
                     print(f"{outcome.student}/{outcome.unit}: {what}", flush=True)
+        launcher.nbgrader("export", "--to", "grades.csv", cwd=root, env=genv)
     finally:
-        for box in sandboxes:
+        for box in sandboxes:  # first: the zygote reaps what closing them kills
             if box is not None:
                 box.close()
+        launcher.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    nbg.run("export", "--to", "grades.csv")
     report.grades_csv = str(root / "grades.csv")
     report.seconds = round(time.monotonic() - t0, 2)
     report.write(root / "autograded" / "grading-report.json")
@@ -534,6 +756,8 @@ def grade(
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--zygote"]:
+        raise SystemExit(_zygote())
     if len(sys.argv) == 5 and sys.argv[1] == "--one":
         raise SystemExit(_grade_one_process(sys.argv[2], sys.argv[3], Path(sys.argv[4])))
     raise SystemExit(

@@ -53,6 +53,32 @@ def _conda_line(req: str) -> str:
     return req
 
 
+POST_BUILD = "#!/bin/bash\nset -e\npip install --no-deps -e .\n"
+# Binder builds with repo2docker: a binder/ folder, when present, is the only configuration it reads
+# (a top-level environment.yml would otherwise take precedence over requirements.txt and go through conda).
+BINDER_PYTHON = "python-3.11"
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # PyPI's Linux torch wheel is a multi-GB CUDA build
+
+
+def write_binder(folder: Path, reqs: list[str]) -> None:
+    """repo2docker's Python build pack: ``runtime.txt``, ``requirements.txt`` (CPU torch), ``postBuild``.
+
+    repo2docker runs ``pip install -r binder/requirements.txt`` from the repository root, then
+    ``binder/postBuild`` there, and starts JupyterLab in the repository root — so the book's launch links
+    (``urlpath=lab/tree/units/<unit>/<notebook>.ipynb``) open the released notebook.
+    """
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "runtime.txt").write_text(BINDER_PYTHON + "\n")
+    (folder / "requirements.txt").write_text(
+        "# Binder (repo2docker) environment of this student copy: CPU-only PyTorch.\n"
+        f"--extra-index-url {TORCH_CPU_INDEX}\n" + "\n".join(reqs) + "\n"
+    )
+    (folder / "postBuild").write_text(POST_BUILD)
+    (folder / "postBuild").chmod(0o755)
+
+
 def publish(dest: Path, do_release: bool = True) -> Path:
     """Write the student copy into ``dest`` (replacing what a previous publish wrote there)."""
     root = course.root()
@@ -97,8 +123,9 @@ def publish(dest: Path, do_release: bool = True) -> Path:
     env_lines = ["name: jclub-student", "channels:", "  - conda-forge", "dependencies:", "  - python=3.11"]
     env_lines += [f"  - {_conda_line(r)}" for r in reqs]
     (dest / "environment.yml").write_text("\n".join(env_lines) + "\n")
-    (dest / "postBuild").write_text("#!/bin/bash\nset -e\npip install --no-deps -e .\n")
+    (dest / "postBuild").write_text(POST_BUILD)
     (dest / "postBuild").chmod(0o755)
+    write_binder(dest / "binder", reqs)
     units_list = "\n".join(f"- `units/{u.name}/{u.notebook.name}` — {u.title}" for u in course.units())
     (dest / "README.md").write_text(STUDENT_README.format(units=units_list))
     problems = scan_release(dest / "units")

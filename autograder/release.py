@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from autograder import course, nbg
 from autograder.notebooks import leaks
 
 
-def release(names: list[str] | None = None, log: bool = True) -> list[Path]:
-    """Generate ``release/<unit>/`` for the given units (all by default) and scan it for leaks."""
+def release(
+    names: list[str] | None = None, log: bool = True, run: Callable[..., object] = nbg.run
+) -> list[Path]:
+    """Generate ``release/<unit>/`` for the given units (all by default) and scan it for leaks.
+
+    ``run(*nbgrader_args)`` runs one nbgrader command (``autograder grade`` passes its warm launcher's).
+    """
     chosen = [course.unit(n) for n in names] if names else course.units()
     out = []
     for u in chosen:
-        nbg.run("generate_assignment", u.name, "--force")
+        run("generate_assignment", u.name, "--force")
         dest = course.root() / "release" / u.name
         problems = scan_release(dest)
         if problems:

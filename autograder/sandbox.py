@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -138,23 +139,37 @@ def ensure_user(name: str) -> tuple[int, int]:
     return pw.pw_uid, pw.pw_gid
 
 
-def kill_user_processes(uid: int) -> int:
-    """SIGKILL every process of the sandbox user ``uid`` (belt and braces: the PID namespace should have)."""
-    killed = 0
+def user_processes(uid: int, zombies: bool = True) -> list[int]:
+    """Process ids of user ``uid`` (real, effective, saved or filesystem uid), zombies optionally."""
+    pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/status") as fh:
-                uids = next(line for line in fh if line.startswith("Uid:")).split()[1:]
-        except (OSError, StopIteration):
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
             continue
-        if str(uid) in uids:
-            try:
-                os.kill(int(entry), signal.SIGKILL)
-                killed += 1
-            except OSError:
-                pass
+        if str(uid) in fields.get("Uid", "").split() and (
+            zombies or not fields["State"].strip().startswith("Z")
+        ):
+            pids.append(int(entry))
+    return pids
+
+
+def kill_user_processes(uid: int, wait_s: float = 2.0) -> int:
+    """SIGKILL every process of the sandbox user ``uid`` (belt and braces: the PID namespace should have);
+    wait up to ``wait_s`` for them to be gone (reaped by their parent)."""
+    killed = 0
+    for pid in user_processes(uid, zombies=False):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except OSError:
+            pass
+    deadline = time.monotonic() + wait_s
+    while killed and user_processes(uid) and time.monotonic() < deadline:
+        time.sleep(0.02)
     return killed
 
 

@@ -103,9 +103,21 @@ def test_every_figure_has_alt_text(site):
 
 
 def test_launch_buttons_point_at_the_student_copy(site):
-    page = (site / "units" / UNITS[0].name / f"{UNITS[0].notebook.stem}.html").read_text()
-    binder = re.findall(r"https://mybinder.org/v2/gh/([^/]+/[^/]+)/", page)
-    assert binder and all(repo.endswith("-student") for repo in binder), binder
+    """Every unit's Binder button opens that unit's released notebook in the student copy, in JupyterLab.
+
+    The student copy (``autograder publish``) holds the release at ``units/<unit>/<notebook>.ipynb`` —
+    the same path as the source here — and tests/test_binder.py opens exactly these paths in a Binder-like
+    build of it.
+    """
+    for u in UNITS:
+        page = (site / "units" / u.name / f"{u.notebook.stem}.html").read_text()
+        binder = set(
+            re.findall(r"https://mybinder.org/v2/gh/([^/]+/[^/]+)/([^?\"]+)\?urlpath=([^\"&]+)", page)
+        )
+        assert binder, f"{u.name}: no Binder button"
+        for repo, _branch, urlpath in binder:
+            assert repo.endswith("-student"), repo
+            assert urlpath == f"lab/tree/units/{u.name}/{u.notebook.name}", urlpath
 
 
 def test_math_is_served_locally(site):

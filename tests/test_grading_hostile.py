@@ -64,7 +64,7 @@ def tree_hashes(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return out
 
 
-def leftover_sandbox_processes(users: int = 8) -> dict[str, list[int]]:
+def leftover_sandbox_processes(users: int = 8) -> dict[str, list[str]]:
     """Processes of sandbox users that no grading process holds now (there must be none)."""
     import fcntl
     import pwd
@@ -93,7 +93,8 @@ def leftover_sandbox_processes(users: int = 8) -> dict[str, list[int]]:
                 continue
             uids = next(ln for ln in status.splitlines() if ln.startswith("Uid:")).split()[1:]
             if str(uid) in uids:
-                pids.append(int(entry))
+                fields = dict(ln.split(":\t", 1) for ln in status.splitlines() if ":\t" in ln)
+                pids.append(f"{entry} {fields.get('Name')} {fields.get('State')} ppid {fields.get('PPid')}")
         if pids:
             found[name] = pids
     return found

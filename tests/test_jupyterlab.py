@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from labserver import free_port, stop, wait_until_up
 
 from autograder import course
 from autograder.simulate import solution_text
@@ -35,12 +34,6 @@ IDLE = (
     "w.sessionContext.session && w.sessionContext.session.kernel && "
     "w.sessionContext.session.kernel.status === 'idle')"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +55,7 @@ def lab(tmp_path_factory):
     ws = tmp_path_factory.mktemp("student")  # what a student's home folder holds after fetching the unit
     shutil.copytree(root / "release" / UNIT, ws / UNIT)
     shutil.copytree(root / "data", ws / "data")
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     jdirs = tmp_path_factory.mktemp("jupyter")
     env.update(
         JUPYTER_CONFIG_DIR=str(jdirs / "config"),
@@ -90,22 +83,9 @@ def lab(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 90 s")
+    wait_until_up(url, token, proc)
     yield url, token, ws
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 @pytest.fixture(scope="module")

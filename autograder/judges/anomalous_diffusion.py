@@ -16,15 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, JudgeError, Verdict, as_array, as_float
-
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
+from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array, as_float
 
 # Cases are written into the hidden cells as JSON (``Check.cell_source``), so they hold numbers, strings and
 # lists only: no True/False/None (JSON's true/false/null are not Python). Flags are 0/1; optional keys are
 # absent.
-
-Cases = Sequence[Mapping[str, Any]]
 
 
 def _n_times(t_max: float, dt: float) -> int:

@@ -7,16 +7,13 @@ written here again on purpose: judges never import ``jclub``, which students rec
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, JudgeError, Verdict, as_array
+from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array
 
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
-
-Cases = Sequence[Mapping[str, Any]]
 # Cases are written into the notebook as JSON inside Python code: no None, True or False in them.
 
 

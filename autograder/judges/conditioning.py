@@ -7,14 +7,11 @@ below (never imported from ``jclub`` or from the notebook), on inputs they regen
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, Verdict, as_array
-
-Cases = Sequence[Mapping[str, Any]]
+from autograder.checks import Cases, Check, Findings, Verdict, as_array
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,20 +9,11 @@ models, exact forward passes and k·σ statistical tests (see CONTRIBUTING.md). 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, Verdict, as_array
-
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
-
-Cases = Sequence[Mapping[str, Any]]
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+from autograder.checks import K_SIGMA, Cases, Check, Findings, Verdict, as_array, sigmoid
 
 
 def _as_bool(value: Any) -> bool:
@@ -72,7 +63,7 @@ def _params(rbm: Any, n_in: int, n_out: int, name: str) -> tuple[np.ndarray, np.
 
 def _recon_ratio(x: np.ndarray, w: np.ndarray, b_vis: np.ndarray, b_hid: np.ndarray) -> float:
     """Mean-field reconstruction error of x relative to predicting every column by its mean."""
-    recon = _sigmoid(_sigmoid(x @ w + b_hid) @ w.T + b_vis)
+    recon = sigmoid(sigmoid(x @ w + b_hid) @ w.T + b_vis)
     baseline = float(x.var(axis=0).mean())
     return float(((x - recon) ** 2).mean()) / max(baseline, 1e-12)
 
@@ -190,7 +181,7 @@ def judge_train_dbn(data: Any, cases: Cases) -> Verdict:
                 f"RBM {level + 1} does not model its input: each RBM must be trained on the hidden "
                 "probabilities of the trained RBM below it",
             )
-            inputs = _sigmoid(inputs @ w + b_hid)
+            inputs = sigmoid(inputs @ w + b_hid)
     return f.verdict()
 
 
@@ -241,7 +232,7 @@ def judge_dbn_transform(data: Any, cases: Cases) -> Verdict:
         stack, x = make_stack(case)
         want = x
         for rbm in stack:
-            want = _sigmoid(want @ rbm["W"] + rbm["b_hid"])
+            want = sigmoid(want @ rbm["W"] + rbm["b_hid"])
         top = as_array(got["top"], want.shape, "the top-layer probabilities")
         f.require(
             np.allclose(top, want, rtol=1e-9, atol=1e-12),
@@ -363,7 +354,7 @@ def judge_init_mlp_from_dbn(data: Any, cases: Cases) -> Verdict:
         )
         h = x
         for rbm in stack:
-            h = _sigmoid(h @ rbm["W"] + rbm["b_hid"])
+            h = sigmoid(h @ rbm["W"] + rbm["b_hid"])
         want = h @ w_out.T
         logits = as_array(got["logits"], (x.shape[0], n_classes), "the network's output")
         f.require(

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, JudgeError, Verdict, as_array, as_float
-
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
-
-Cases = Sequence[Mapping[str, Any]]
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+from autograder.checks import (
+    K_SIGMA,
+    Cases,
+    Check,
+    Findings,
+    JudgeError,
+    Verdict,
+    as_array,
+    as_float,
+    sigmoid,
+)
 
 
 def _as_bool(value: Any) -> bool:
@@ -652,16 +653,16 @@ def _cd_outcomes(
     def bern(states: np.ndarray, p: np.ndarray) -> np.ndarray:
         return np.prod(np.where(states == 1.0, p, 1.0 - p), axis=-1)
 
-    ph0 = _sigmoid(v @ w + b_hid)
+    ph0 = sigmoid(v @ w + b_hid)
     q = bern(hs, ph0)  # distribution of h0
     for _ in range(k - 1):  # h → sampled v → sampled h
-        pv = _sigmoid(hs @ w.T + b_vis)  # (H, nv)
+        pv = sigmoid(hs @ w.T + b_vis)  # (H, nv)
         p_v_given_h = np.stack([bern(vs, pv[i]) for i in range(len(hs))])  # (H, V)
-        ph = _sigmoid(vs @ w + b_hid)  # (V, nh)
+        ph = sigmoid(vs @ w + b_hid)  # (V, nh)
         p_h_given_v = np.stack([bern(hs, ph[j]) for j in range(len(vs))])  # (V, H)
         q = q @ (p_v_given_h @ p_h_given_v)
-    pv_k = _sigmoid(hs @ w.T + b_vis)  # (H, nv): visible probabilities at the last step
-    ph_k = _sigmoid(pv_k @ w + b_hid)  # (H, nh)
+    pv_k = sigmoid(hs @ w.T + b_vis)  # (H, nv): visible probabilities at the last step
+    ph_k = sigmoid(pv_k @ w + b_hid)  # (H, nh)
     dw = np.outer(v, ph0)[None] - pv_k[:, :, None] * ph_k[:, None, :]
     dbv = v[None] - pv_k
     dbh = ph0[None] - ph_k
@@ -680,7 +681,7 @@ def judge_rbm_cd_step(data: Any, cases: Cases) -> Verdict:
             bh = as_array(got["b_hid"], (nh,), "b_hid")
 
             def recon_error(w: np.ndarray, bv: np.ndarray, bh: np.ndarray, x: np.ndarray = x) -> float:
-                pv = _sigmoid(_sigmoid(x @ w + bh) @ w.T + bv)
+                pv = sigmoid(sigmoid(x @ w + bh) @ w.T + bv)
                 return float(((x - pv) ** 2).mean())
 
             f.require(

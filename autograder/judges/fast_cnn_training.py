@@ -19,11 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, JudgeError, Verdict, as_array, as_float
-
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
-
-Cases = Sequence[Mapping[str, Any]]
+from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array, as_float
 
 
 @contextlib.contextmanager

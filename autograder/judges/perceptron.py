@@ -8,15 +8,13 @@ implementation makes exactly the reference's mistakes, and the judge can demand 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, Verdict, as_array, as_float
-
-Cases = Sequence[Mapping[str, Any]]
+from autograder.checks import Cases, Check, Findings, Verdict, as_array, as_float
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -15,16 +15,11 @@ Conventions for every unit's judge module (see CONTRIBUTING.md):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, Verdict, as_array, as_float
-
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
-
-Cases = Sequence[Mapping[str, Any]]
+from autograder.checks import K_SIGMA, Cases, Check, Findings, Verdict, as_array, as_float
 
 
 # ---------------------------------------------------------------------------------------------------------

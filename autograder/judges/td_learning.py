@@ -15,15 +15,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, JudgeError, Verdict, as_array
-
-K_SIGMA = 5.0
-Cases = Sequence[Mapping[str, Any]]
+from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array
 
 
 # ---------------------------------------------------------------------------------------------------------

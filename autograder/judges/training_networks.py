@@ -9,18 +9,15 @@ draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Findings, Verdict, as_array, as_float
+from autograder.checks import K_SIGMA, Cases, Check, Findings, Verdict, as_array, as_float
 
-K_SIGMA = 5.0  # statistical tolerances: |estimate − expectation| ≤ K_SIGMA · σ
 KS_P_MIN = 5.7e-7  # a Kolmogorov–Smirnov p-value below this is a 5σ departure from the distribution
 MATCH_TOL = 1e-10  # optimizer trajectories must match PyTorch's to this relative/absolute tolerance
-
-Cases = Sequence[Mapping[str, Any]]
 
 
 # ---------------------------------------------------------------------------------------------------------
