@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,31 @@ def wait_until_up(url: str, token: str, proc: subprocess.Popen, seconds: float =
             time.sleep(0.5)
     proc.kill()
     pytest.fail(f"the Jupyter server did not answer within {seconds:.0f} s")
+
+
+def start(
+    jupyter: list[str], cwd: Path, env: dict[str, str], *options: str
+) -> tuple[subprocess.Popen, str, str]:
+    """``jupyter`` (e.g. ``[python, "-m", "jupyterlab"]``) on a free loopback port with a fresh token, started
+    in ``cwd``; returns (process, base URL, token) once it answers. Stop it with :func:`stop`."""
+    port, token = free_port(), secrets.token_hex(16)
+    proc = subprocess.Popen(
+        [
+            *jupyter,
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.token={token}",
+            *options,
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, token, proc)
+    return proc, url, token
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -9,7 +9,6 @@ _build/test-screenshots/ and its path is in the assertion message.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from labserver import free_port, stop, wait_until_up
+from labserver import start, stop
 
 from autograder import course
 from autograder.simulate import solution_text
@@ -55,35 +54,21 @@ def lab(tmp_path_factory):
     ws = tmp_path_factory.mktemp("student")  # what a student's home folder holds after fetching the unit
     shutil.copytree(root / "release" / UNIT, ws / UNIT)
     shutil.copytree(root / "data", ws / "data")
-    port, token = free_port(), secrets.token_hex(16)
     jdirs = tmp_path_factory.mktemp("jupyter")
     env.update(
         JUPYTER_CONFIG_DIR=str(jdirs / "config"),
         JUPYTER_RUNTIME_DIR=str(jdirs / "runtime"),
         JUPYTERLAB_WORKSPACES_DIR=str(jdirs / "workspaces"),
-        MPLBACKEND="",
     )
-    env.pop("MPLBACKEND")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--ServerApp.token={token}",
-            f"--ServerApp.root_dir={ws}",
-            "--LabApp.expose_app_in_browser=True",
-            "--allow-root",
-        ],
-        cwd=ws,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
+    env.pop("MPLBACKEND", None)
+    proc, url, token = start(
+        [sys.executable, "-m", "jupyterlab"],
+        ws,
+        env,
+        f"--ServerApp.root_dir={ws}",
+        "--LabApp.expose_app_in_browser=True",
+        "--allow-root",
     )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, token, proc)
     yield url, token, ws
     stop(proc)
 

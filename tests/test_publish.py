@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from labserver import free_port, stop, wait_until_up
+from labserver import start, stop
 
 from autograder import course
 from autograder.notebooks import leaks
@@ -141,27 +140,10 @@ def test_binder_build_installs_the_course_but_no_instructor_code(binder_env, stu
 def test_binder_launch_links_open_every_unit_in_jupyterlab(binder_env, student_copy, tmp_path):
     """JupyterLab started as repo2docker starts it (repository root) serves every launch button's path."""
     venv, env = binder_env
-    port, token = free_port(), secrets.token_hex(16)
     env = dict(env, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(tmp_path / "ws")
-    proc = subprocess.Popen(
-        [
-            str(venv / "bin" / "jupyter"),
-            "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--ServerApp.token={token}",
-            "--allow-root",
-        ],
-        cwd=student_copy,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url, token = start([str(venv / "bin" / "jupyter"), "lab"], student_copy, env, "--allow-root")
     try:
-        wait_until_up(url, token, proc)
         for u in course.units():
             path = f"units/{u.name}/{u.notebook.name}"  # the book's urlpath is lab/tree/<path>
             page = urllib.request.urlopen(f"{url}/lab/tree/{path}?token={token}", timeout=30)
