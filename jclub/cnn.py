@@ -267,17 +267,21 @@ def idle_cores() -> int:
     return max(1, min(threads, round((os.cpu_count() or 1) - busy)))
 
 
-def machine_description(device: str | torch.device = "cpu") -> str:
-    """One line naming the processor (and GPU, for a CUDA device), core count and torch version."""
-    device = torch.device(device)
-    cpu = platform.processor() or platform.machine()
+def cpu_name() -> str:
+    """The processor's model name (from /proc/cpuinfo on Linux), else what ``platform`` knows."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return platform.processor() or platform.machine()
+
+
+def machine_description(device: str | torch.device = "cpu") -> str:
+    """One line naming the processor (and GPU, for a CUDA device), core count and torch version."""
+    device = torch.device(device)
+    cpu = cpu_name()
     parts = [f"{cpu}, {os.cpu_count()} logical cores ({torch.get_num_threads()} torch threads)"]
     if device.type == "cpu":
         parts.append("bf16 instructions: " + ("yes" if cpu_bf16_fast() else "no"))
