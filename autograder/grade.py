@@ -497,19 +497,26 @@ class _Launcher:
                 text=True,
             )
 
+    def _fork(self, request: dict[str, object]) -> _Running | None:
+        """Ask the zygote to fork a child for ``request``; None where there is no working zygote."""
+        with self._lock:
+            if self.zygote is None or self.zygote.poll() is not None:
+                return None
+            try:
+                self.zygote.stdin.write(json.dumps(request) + "\n")
+                self.zygote.stdin.flush()
+                return _Running(int(self.zygote.stdout.readline().removeprefix(ZYGOTE_PID)))
+            except (OSError, ValueError):
+                self.zygote.kill()  # falls back to fresh interpreters from now on
+                return None
+
     def start(
         self, unit: str, student: str, work: Path, env: dict[str, str], cwd: Path, log: Path
     ) -> _Running:
-        with self._lock:
-            if self.zygote is not None and self.zygote.poll() is None:
-                request = {"args": [unit, student, str(work)], "env": env, "cwd": str(cwd), "log": str(log)}
-                try:
-                    self.zygote.stdin.write(json.dumps(request) + "\n")
-                    self.zygote.stdin.flush()
-                    line = self.zygote.stdout.readline()
-                    return _Running(int(line.removeprefix(ZYGOTE_PID)))
-                except (OSError, ValueError):
-                    self.zygote.kill()  # falls back to fresh interpreters from now on
+        request = {"args": [unit, student, str(work)], "env": env, "cwd": str(cwd), "log": str(log)}
+        child = self._fork(request)
+        if child is not None:
+            return child
         with open(log, "ab") as fh:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "autograder.grade", "--one", unit, student, str(work)],
@@ -526,17 +533,8 @@ class _Launcher:
         """``nbgrader ARGS``, forked from the zygote (saves ≈ 2 s of imports), else by :func:`nbg.run`."""
         with tempfile.TemporaryDirectory(prefix="jclub-nbgrader-") as tmp:
             rc_file, log = Path(tmp) / "rc", Path(tmp) / "log"
-            with self._lock:
-                child = None
-                if self.zygote is not None and self.zygote.poll() is None:
-                    request = {"nbgrader": list(args), "env": env, "cwd": str(cwd), "log": str(log)}
-                    request["rc"] = str(rc_file)
-                    try:
-                        self.zygote.stdin.write(json.dumps(request) + "\n")
-                        self.zygote.stdin.flush()
-                        child = _Running(int(self.zygote.stdout.readline().removeprefix(ZYGOTE_PID)))
-                    except (OSError, ValueError):
-                        self.zygote.kill()
+            request = {"nbgrader": list(args), "env": env, "cwd": str(cwd), "log": str(log)}
+            child = self._fork({**request, "rc": str(rc_file)})
             if child is not None:
                 try:
                     child.wait(600)
