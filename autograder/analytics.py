@@ -81,12 +81,11 @@ def _histogram_png(stats: UnitStats, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 3))
+    fig, ax = plt.subplots(figsize=(5, 3), layout="tight")
     ax.hist(
         list(stats.totals.values()), bins=min(20, max(5, len(stats.totals))), range=(0, stats.max_score or 1)
     )
     ax.set(xlabel="score (points)", ylabel="submissions", title=f"{stats.unit}: score distribution")
-    fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
 
