@@ -84,11 +84,17 @@ def execute_unit(unit: course.Unit, use_cache: bool = True, timeout: int = EXECU
     backend = os.environ.pop(
         "MPLBACKEND", None
     )  # the kernel must use the inline backend: figures are outputs
+    static = os.environ.get("JCLUB_STATIC")
+    os.environ["JCLUB_STATIC"] = "1"  # jclub.explore draws static panels: no widget state in the book
     try:
         client.execute()
     finally:
         if backend is not None:
             os.environ["MPLBACKEND"] = backend
+        if static is None:
+            os.environ.pop("JCLUB_STATIC", None)
+        else:
+            os.environ["JCLUB_STATIC"] = static
     seconds = time.perf_counter() - t0
     cache.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, cache)  # probe payloads kept: judging is repeatable from the cache
