@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("export-lms", help="grades as a CSV for Canvas or Moodle")
     p.add_argument("file", type=Path)
     p.add_argument("--format", choices=["canvas", "moodle"], default="canvas")
+    p = sub.add_parser(
+        "solutions", help="solution notebooks to hand out after the deadline (no probes, no mark schemes)"
+    )
+    p.add_argument("units", nargs="+", help="unit names")
+    p.add_argument("--out", type=Path, default=None, help="folder (default _build/solutions)")
     p = sub.add_parser("clear", help="clear outputs and execution counts of notebooks (default: every unit)")
     p.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)
@@ -101,6 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.analytics import export_lms
 
         print(f"grades written to {export_lms(args.file, args.format)}")
+    elif args.command == "solutions":
+        from autograder.solutions import SolutionLeak, write_solutions
+
+        try:
+            for path in write_solutions(args.units, args.out):
+                print(f"solutions written to {path}")
+        except (SolutionLeak, KeyError, RuntimeError) as err:
+            print(f"solutions: {err}", file=sys.stderr)
+            return 1
     elif args.command == "clear":
         import nbformat
 

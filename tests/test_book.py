@@ -6,10 +6,12 @@ The browser test drives Debian's chromium through chromedriver (selenium); nothi
 from __future__ import annotations
 
 import functools
+import html.parser
 import http.server
 import re
 import shutil
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -166,6 +168,7 @@ def browser(tmp_path_factory):
         "--window-size=1280,2000",
     ):
         opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     drv = webdriver.Chrome(service=Service(driver_path), options=opts)
     yield drv
     drv.quit()
@@ -218,3 +221,204 @@ def test_browser_search_finds_a_unit(browser, served):
         raise AssertionError(f"search found nothing; screenshot: {_shot(browser, 'search')}") from None
     text = browser.find_element("css selector", "#search-results").text
     assert hits >= 1 and "Standard diffusion" in text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every page as a reader meets it: links, widgets, raw TeX, console errors, images, accessibility, a phone.
+def _pages(site: Path) -> list[Path]:
+    skip = {"search.html", "genindex.html"}
+    return sorted(
+        p
+        for p in site.rglob("*.html")
+        if p.parts[len(site.parts)] not in {"_sources", "_static", "mathjax", "_images"}
+        and p.name not in skip
+    )
+
+
+class _Anchors(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key):
+                self.ids.add(a[key] or "")
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+
+
+@functools.cache
+def _parsed(path: Path) -> _Anchors:
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    broken = []
+    for page in _pages(site):
+        for href in _parsed(page).links:
+            parts = urllib.parse.urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue  # external: not followed offline
+            target = (page.parent / urllib.parse.unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {href} (no such file)")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if urllib.parse.unquote(parts.fragment) not in _parsed(target).ids:
+                    broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    assert not broken, "\n".join(broken[:40])
+
+
+def test_no_widget_state_is_embedded(site):
+    """Widgets saved in a page are stale (no kernel behind them): explorers and bars draw static output."""
+    found = [
+        str(p.relative_to(site))
+        for p in site.rglob("*")
+        if p.suffix in {".html", ".ipynb"}
+        and "application/vnd.jupyter.widget" in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not found, found
+
+
+_RAW_TEX_JS = r"""
+const root = document.querySelector('main') || document.body;
+const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+const skip = 'script,style,pre,code,textarea,.MathJax,.MathJax_Display,.MathJax_Preview,.MathJax_CHTML,'
+  + '.MathJax_SVG,mjx-container,.highlight,.cell_input,.cell_output,.output';
+const cmd = '\\\\(frac|begin|end|langle|rangle|sum|int|mathrm|mathbf|left|right|partial|sqrt'
+  + '|cdot|approx|le|ge)';
+const tex = new RegExp('\\$|' + cmd + '(?![A-Za-z])');  // a dollar or a TeX command left as text
+const bad = [];
+while (walker.nextNode()) {
+  const n = walker.currentNode;
+  if (!n.parentElement || n.parentElement.closest(skip)) continue;
+  const t = n.textContent;
+  if (tex.test(t)) bad.push(t.trim().slice(0, 140));
+}
+return bad;
+"""
+
+
+def _load(drv, url: str) -> None:
+    drv.get(url)
+    _wait(
+        drv,
+        "return document.readyState === 'complete' && (!window.MathJax || !MathJax.Hub "
+        "|| MathJax.Hub.queue.pending === 0)",
+    )
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return [str(p.relative_to(site)) for p in _pages(site)]
+
+
+@pytest.mark.browser
+def test_every_page_renders_clean(browser, served, pages):
+    """No raw TeX outside MathJax, no JavaScript console error, every image loaded and described."""
+    problems = []
+    for rel in pages:
+        browser.get_log("browser")  # drop what earlier pages logged
+        _load(browser, f"{served}/{rel}")
+        raw = browser.execute_script(_RAW_TEX_JS)
+        if raw:
+            problems.append(f"{rel}: raw TeX outside MathJax: {raw[:3]}")
+        errors = [e["message"] for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+        if errors:
+            problems.append(f"{rel}: console errors: {errors[:3]}")
+        images = browser.execute_script(
+            "return Array.from(document.images).map(i => [i.getAttribute('src'), "
+            "i.complete && i.naturalWidth > 0, (i.getAttribute('alt') || '').trim().length > 0])"
+        )
+        for src, loaded, described in images:
+            if not loaded:
+                problems.append(f"{rel}: image {src} did not load")
+            if not described:
+                problems.append(f"{rel}: image {src} has no alt text")
+        if problems and problems[-1].startswith(rel):
+            _shot(browser, rel.replace("/", "_"))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_accessibility_scan_finds_nothing_serious(browser, served, pages):
+    """axe-core (WCAG 2 A/AA rules), injected into each page: no serious or critical violation."""
+    from vendor import axe_core_js
+
+    axe = axe_core_js()
+    problems = []
+    browser.set_script_timeout(60)
+    for rel in pages:
+        _load(browser, f"{served}/{rel}")
+        browser.execute_script(axe)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+            ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length,"
+            " v.nodes.slice(0, 2).map(n => n.target.join(' '))])))"
+            ".catch(e => done([['axe-error', 'critical', 0, [String(e)]]]));"
+        )
+        for rule, impact, count, where in result:
+            if impact in ("serious", "critical"):
+                problems.append(f"{rel}: {rule} ({impact}, {count} nodes, e.g. {where})")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_pages_fit_a_phone(browser, served, pages):
+    """At a phone's width (390 px) no page scrolls sideways and the text column is not cut off."""
+    browser.set_window_size(390, 844)
+    problems = []
+    try:
+        for rel in pages:
+            _load(browser, f"{served}/{rel}")
+            width, inner, article = browser.execute_script(
+                "const a = document.querySelector('main article, article, main');"
+                "return [document.documentElement.scrollWidth, window.innerWidth,"
+                " a ? a.getBoundingClientRect().width : 0];"
+            )
+            if width > inner + 2:
+                problems.append(f"{rel}: page is {width} px wide in a {inner} px window")
+                _shot(browser, "phone_" + rel.replace("/", "_"))
+            if article < 0.8 * inner - 40:
+                problems.append(f"{rel}: the text column is only {article:.0f} px of {inner}")
+    finally:
+        browser.set_window_size(1280, 2000)
+    assert not problems, "\n".join(problems)
+
+
+def _distinctive_term(unit) -> str:
+    """A word of the unit's title a reader would search for (the longest one)."""
+    words = re.findall(r"[A-Za-zÀ-ž]{4,}", unit.title)
+    return max(words, key=len)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.name)
+def test_search_finds_each_unit(browser, served, unit):
+    term = _distinctive_term(unit)
+    browser.get(f"{served}/search.html?q={urllib.parse.quote(term)}")
+    try:
+        _wait(
+            browser,
+            "const r = document.querySelectorAll('#search-results li, ul.search li');"
+            "return r.length > 0 ? r.length : false",
+        )
+    except Exception:
+        raise AssertionError(
+            f"search for {term!r} found nothing; {_shot(browser, 'search-' + unit.name)}"
+        ) from None
+    links = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results li a'))"
+        ".map(a => a.getAttribute('href'))"
+    )
+    assert any(unit.name in (h or "") for h in links), (
+        f"search for {term!r} does not list {unit.name}: {links}"
+    )
