@@ -1,6 +1,5 @@
 """nbgrader configuration of the course (read by every nbgrader command run from the repository root)."""
 
-import os
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from nbgrader.preprocessors import (  # noqa: E402
     SaveAutoGrades,
 )
 
+from autograder import settings  # noqa: E402
 from autograder.late import PerDayPenalty  # noqa: E402
 from autograder.nbg import serialize_sqlite_gradebook  # noqa: E402
 from autograder.preprocessors import (  # noqa: E402
@@ -33,12 +33,14 @@ from autograder.preprocessors import (  # noqa: E402
 )
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+# Every limit and timeout comes from the one settings object (`python -m autograder config` shows them).
+S = settings.load(HERE)
 
 c.CourseDirectory.course_id = "jclub"
 c.CourseDirectory.source_directory = "units"
 c.CourseDirectory.release_directory = "release"
 # SQLite by default; a PostgreSQL URL (postgresql://user@/gradebook?host=/run/postgresql) from the env.
-c.CourseDirectory.db_url = os.environ.get("JCLUB_GRADEBOOK_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
+c.CourseDirectory.db_url = S.gradebook_url or f"sqlite:///{HERE / 'gradebook.db'}"
 # Parallel graders queue for an SQLite gradebook (a lock while a process has it open); PostgreSQL needs none.
 serialize_sqlite_gradebook(c.CourseDirectory.db_url)
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*judge*"]
@@ -46,14 +48,14 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Seconds per cell (`autograder grade` also limits the whole notebook: $JCLUB_NOTEBOOK_TIMEOUT_S, 900).
-c.Execute.timeout = int(os.environ.get("JCLUB_CELL_TIMEOUT_S") or 120)
+# Seconds per cell (`autograder grade` also limits the whole notebook: settings.notebook_timeout_s).
+c.Execute.timeout = S.cell_timeout_s
 c.Execute.interrupt_on_timeout = True
 # Output limits in bytes (nbgrader's LimitOutput counts lines only); kernel deaths survived per notebook.
-c.JclubExecute.max_cell_output_bytes = 100_000
-c.JclubExecute.max_notebook_output_bytes = 2_000_000
-c.JclubExecute.max_kernel_restarts = 6
-c.JclubExecute.unresponsive_wait = 10  # seconds a kernel has to answer after a timed-out cell
+c.JclubExecute.max_cell_output_bytes = S.max_cell_output_bytes
+c.JclubExecute.max_notebook_output_bytes = S.max_notebook_output_bytes
+c.JclubExecute.max_kernel_restarts = S.max_kernel_restarts
+c.JclubExecute.unresponsive_wait = S.unresponsive_wait_s  # seconds a kernel has to answer after a timeout
 # The kernel itself: `python -m autograder grade` runs each one sandboxed (autograder/sandbox.py) by passing
 # --Execute.kernel_name=jclub-sandbox --KernelManager.transport=ipc --KernelManager.ip=<absolute path>.
 
@@ -84,7 +86,8 @@ c.HTMLExporter.sanitize_html = True  # formgrader and feedback pages: no script 
 # Feedback names failed checks and the judges' messages, never the hidden probe code (nbgrader #1363).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
-# Late policy (book/syllabus.md): 10 % of the earned score per started day late; zero after 7 days.
+# Late policy (book/syllabus.md), declared once in autograder/settings.py: 10 % of the earned score per
+# started day late; zero after 7 days.
 c.AssignLatePenalties.plugin_class = PerDayPenalty
-c.PerDayPenalty.fraction_per_day = 0.10
-c.PerDayPenalty.max_days = 7
+c.PerDayPenalty.fraction_per_day = S.fraction_per_day
+c.PerDayPenalty.max_days = S.max_days

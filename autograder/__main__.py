@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         help="run kernels without the bubblewrap sandbox (trusted code only)",
     )
     sub.add_parser("check", help="verify the course invariants before a release")
+    sub.add_parser("config", help="the grading settings: value and source (default / environment / file)")
+    p = sub.add_parser("new-unit", help="scaffold a unit: notebook, judge, corpus, tests, syllabus row, toc")
+    p.add_argument("name", help="NN-slug, e.g. 13-hebbian-learning")
+    p.add_argument("title", help='the title, e.g. "Hebbian learning"')
     p = sub.add_parser("publish", help="write the student copy (release + jclub + data + environment) to DIR")
     p.add_argument("dir", type=Path)
     p = sub.add_parser("sync", help="regenerate hidden probe cells from the judge modules")
@@ -41,14 +45,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("units", nargs="+", help="unit names")
     p.add_argument("--out", type=Path, default=None, help="folder (default _build/solutions)")
+    p = sub.add_parser("mark-schemes", help="graders' sheet: written questions, model answers, mark schemes")
+    p.add_argument("units", nargs="+", help="unit names")
+    p.add_argument("--out", type=Path, default=None, help="folder (default _build/mark-schemes)")
     p = sub.add_parser("clear", help="clear outputs and execution counts of notebooks (default: every unit)")
     p.add_argument("paths", nargs="*", type=Path)
+    p = sub.add_parser("mutants", help="mutation-test the judges: judge mutants of the reference solutions")
+    from autograder.mutants import add_arguments as add_mutants_arguments
+
+    add_mutants_arguments(p)
     args = parser.parse_args(argv)
 
     if args.command == "release":
+        from autograder.grading.probesync import ProbesOutOfSync
         from autograder.release import release
 
-        release(args.units or None)
+        try:
+            release(args.units or None)
+        except ProbesOutOfSync as err:
+            print(f"release: {err}", file=sys.stderr)
+            return 1
     elif args.command == "book":
         from autograder.book import BuildError, build
 
@@ -59,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     elif args.command == "grade":
         from autograder.grade import SandboxUnavailable, grade
+        from autograder.grading.probesync import ProbesOutOfSync
 
         try:
             report = grade(
@@ -71,18 +88,31 @@ def main(argv: list[str] | None = None) -> int:
         except SandboxUnavailable as err:
             print(f"grade: refusing to run students' code unsandboxed: {err}", file=sys.stderr)
             return 2
-        print(
-            f"graded {len(report.outcomes) - len(report.skipped)}, skipped {len(report.skipped)}; "
-            f"grades in {report.grades_csv}"
-        )
+        except ProbesOutOfSync as err:
+            print(f"grade: {err}", file=sys.stderr)
+            return 1
+        print(report.summary())
         for o in report.skipped:
-            print(f"  skipped {o.student}/{o.unit}: {o.reason}")
+            print(f"  {o.kind} {o.student}/{o.unit}: {o.reason}")
     elif args.command == "check":
         from autograder.invariants import format_report, run_all
 
         results = run_all()
         print(format_report(results))
         return 1 if any(results.values()) else 0
+    elif args.command == "config":
+        from autograder.settings import table
+
+        print(table())
+    elif args.command == "new-unit":
+        from autograder.scaffold import ScaffoldError, new_unit
+
+        try:
+            for path in new_unit(args.name, args.title):
+                print(f"wrote {path}")
+        except ScaffoldError as err:
+            print(f"new-unit: {err}", file=sys.stderr)
+            return 1
     elif args.command == "publish":
         from autograder.publish import publish
 
@@ -114,6 +144,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"solutions written to {path}")
         except (SolutionLeak, KeyError, RuntimeError) as err:
             print(f"solutions: {err}", file=sys.stderr)
+            return 1
+    elif args.command == "mutants":
+        from autograder.mutants import run_from_args
+
+        return run_from_args(args)
+    elif args.command == "mark-schemes":
+        from autograder.solutions import write_mark_schemes
+
+        try:
+            for path in write_mark_schemes(args.units, args.out):
+                print(f"mark schemes written to {path}")
+        except KeyError as err:
+            print(f"mark-schemes: {err}", file=sys.stderr)
             return 1
     elif args.command == "clear":
         import nbformat

@@ -19,10 +19,10 @@ from autograder import course
 
 
 def db_url() -> str:
-    """The gradebook URL nbgrader uses (``JCLUB_GRADEBOOK_URL`` or the SQLite file in the course root)."""
-    import os
+    """The gradebook URL nbgrader uses (one source: :func:`autograder.nbg.gradebook_url`)."""
+    from autograder.nbg import gradebook_url
 
-    return os.environ.get("JCLUB_GRADEBOOK_URL", f"sqlite:///{course.root() / 'gradebook.db'}")
+    return gradebook_url()
 
 
 @dataclass

@@ -4,9 +4,13 @@ Every (student, unit) is graded by its own ``nbgrader autograde`` process with a
 its kernel sandboxed (:mod:`autograder.sandbox`), so one bad or hostile submission is recorded with its
 reason while the rest of the batch is graded. The steps for one submission:
 
-1. **Stage**: copy ``submitted/<student>/<unit>/`` to a private folder — regular files only (symlinks and
-   special files are dropped), at most ``MAX_SUBMISSION_FILES`` files and ``MAX_SUBMISSION_BYTES`` — and
-   point nbgrader there (``--CourseDirectory.submitted_directory``). Files of other students are never read.
+0. **Probe sync** (:mod:`autograder.grading.probesync`): refuse the whole command, naming the cells, when a
+   unit's probe cells differ from what its judge generates (the reference would score 0).
+1. **Stage** (:mod:`autograder.grading.intake`): copy ``submitted/<student>/<unit>/`` to a private folder —
+   regular files only (symlinks and special files are dropped), at most ``max_submission_files`` files and
+   ``max_submission_bytes`` (:mod:`autograder.settings`) — and point nbgrader there
+   (``--CourseDirectory.submitted_directory``). Files of other students are never read. A notebook far
+   beyond the release's size or cell count goes to *review* at once, before anything parses it.
 2. **Precheck** the notebook: not UTF-8, not JSON, not a notebook, or the notebook of another assignment →
    *rejected* (0 points, reason recorded in the gradebook); nbformat 3 → *review* (flagged for manual review,
    0 points until a grader acts). Copied, unknown, deleted, retyped or re-labelled cells are normalized by
@@ -14,8 +18,9 @@ reason while the rest of the batch is graded. The steps for one submission:
 3. **Autograde** (nbgrader, with the judges in ``nbgrader_config.py``) and **generate feedback**; a
    submission that outruns the whole-notebook limit, or that nbgrader fails on, goes to *review*.
 4. **Check feedback** for hidden material; a leaking page is withheld (never shipped), with a note.
-5. **Ledger**: a fingerprint of the staged submission, the unit's source notebook, its judges and the
-   nbgrader configuration. A later run skips an unchanged submission already graded (and in the gradebook)
+5. **Ledger** (:mod:`autograder.grading.ledger`): a fingerprint of the staged submission, the unit's source
+   notebook, its judge, all grading code, ``jclub``, ``nbgrader_config.py`` and the effective settings. A
+   later run skips an unchanged submission already graded (and in the gradebook)
    or rejected — idempotent, and resumable after an interruption; one sent to review is tried again;
    ``--regrade`` grades everything again.
 
@@ -30,8 +35,8 @@ PostgreSQL (``JCLUB_GRADEBOOK_URL``) takes concurrent writers. BLAS/OpenMP/torch
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import functools
-import hashlib
 import json
 import os
 import queue
@@ -47,16 +52,14 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from autograder import course, nbg
+from autograder import course, nbg, settings
+from autograder.grading import intake, ledger, probesync
 from autograder.notebooks import HIDDEN_MARKERS, leaks
 from autograder.release import release
 
-AUTOGRADE_TIMEOUT_S = int(os.environ.get("JCLUB_NOTEBOOK_TIMEOUT_S", "900"))  # whole notebook
-FEEDBACK_TIMEOUT_S = 300
-MAX_SUBMISSION_BYTES = 64 << 20
-MAX_SUBMISSION_FILES = 500
+# The whole-notebook limit is ``settings.notebook_timeout_s`` ($JCLUB_NOTEBOOK_TIMEOUT_S); a caller (a test)
+# may set AUTOGRADE_TIMEOUT_S here to override it for the next grade() calls. None: the settings decide.
+AUTOGRADE_TIMEOUT_S: int | None = None
 STUDENT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}$")
 ONE_THREAD = {
     "OMP_NUM_THREADS": "1",
@@ -65,7 +68,8 @@ ONE_THREAD = {
     "NUMEXPR_NUM_THREADS": "1",
     "VECLIB_MAXIMUM_THREADS": "1",
 }
-LEDGER = ".jclub-ledger"
+LEDGER = ledger.LEDGER
+REUSED_NOTE = "unchanged since it was last graded: not graded again"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -108,6 +112,24 @@ class Report:
         """Submissions not graded automatically (rejected or sent to review)."""
         return [o for o in self.outcomes if o.kind != "graded"]
 
+    @property
+    def reused(self) -> list[Outcome]:
+        """Results taken unchanged from the ledger (graded or rejected earlier; nothing changed since)."""
+        return [o for o in self.outcomes if any(n == REUSED_NOTE for n in o.notes)]
+
+    def counts(self) -> dict[str, int]:
+        """graded (this run) / reused (from the ledger) / rejected / review: each submission counted once."""
+        reused = {id(o) for o in self.reused}
+        out = {"graded": 0, "reused": len(reused), "rejected": 0, "review": 0}
+        for o in self.outcomes:
+            if id(o) not in reused:
+                out[o.kind] = out.get(o.kind, 0) + 1
+        return out
+
+    def summary(self) -> str:
+        c = self.counts()
+        return ", ".join(f"{k} {v}" for k, v in c.items()) + f"; grades in {self.grades_csv}"
+
     def outcome(self, student: str, unit: str) -> Outcome:
         return next(o for o in self.outcomes if o.student == student and o.unit == unit)
 
@@ -118,93 +140,11 @@ class Report:
         path.write_text(json.dumps(data, indent=2))
 
 
-# -- prechecks -------------------------------------------------------------------------------------------
-def precheck(path: Path) -> str:
-    """Why a submitted notebook cannot be graded, or '' when it can be handed to nbgrader."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        return f"unreadable file ({err.__class__.__name__})"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        return f"not valid JSON (line {getattr(err, 'lineno', '?')})"
-    if not isinstance(data, dict) or data.get("nbformat") != 4:
-        return (
-            f"not an nbformat 4 notebook (nbformat={data.get('nbformat') if isinstance(data, dict) else '?'})"
-        )
-    try:
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
-    except Exception as err:  # noqa: BLE001 - nbformat raises several kinds
-        return f"not a valid notebook ({err.__class__.__name__})"
-    return ""
-
-
-def classify(path: Path, unit: course.Unit) -> tuple[str, str]:
-    """('', '') when the notebook goes to nbgrader, else (kind, reason): 'rejected' or 'review'."""
-    why = precheck(path)
-    if why.startswith("not an nbformat 4 notebook (nbformat=3"):
-        return "review", "an nbformat 3 notebook (saved by an old Jupyter): needs manual review"
-    if why:
-        return "rejected", why
-    nb = nbformat.read(path, as_version=4)
-    released = nbformat.read(course.root() / "release" / unit.name / unit.notebook.name, as_version=4)
-    want = {course.nbgrader_meta(c).get("grade_id") for c in released.cells} - {None}
-    have = {course.nbgrader_meta(c).get("grade_id") for c in nb.cells} - {None}
-    if have and not have & want:
-        return "rejected", f"this is not the notebook of {unit.name} (none of its cells is there)"
-    return "", ""
-
-
-def stage(src: Path, dest: Path) -> list[str]:
-    """Copy a submission folder's regular files (no symlinks, bounded in number and size); return notes."""
-    notes: list[str] = []
-    budget, count = MAX_SUBMISSION_BYTES, 0
-    dest.mkdir(parents=True)
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
-        rel = Path(dirpath).relative_to(src)
-        for d in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)) or d.startswith(".ipynb_checkpoints"):
-                if os.path.islink(os.path.join(dirpath, d)):
-                    notes.append(f"symlink {rel / d} ignored")
-                dirnames.remove(d)
-        for d in dirnames:
-            (dest / rel / d).mkdir()
-        for name in sorted(filenames):
-            p = Path(dirpath) / name
-            if p.is_symlink() or not p.is_file():
-                notes.append(f"{'symlink' if p.is_symlink() else 'special file'} {rel / name} ignored")
-                continue
-            size = p.stat().st_size
-            if count >= MAX_SUBMISSION_FILES or size > budget:
-                notes.append(
-                    f"file {rel / name} ignored (the submission is limited to "
-                    f"{MAX_SUBMISSION_FILES} files and {MAX_SUBMISSION_BYTES >> 20} MB)"
-                )
-                continue
-            budget -= size
-            count += 1
-            shutil.copyfile(p, dest / rel / name, follow_symlinks=False)
-    return notes
-
-
-def fingerprint(staged: Path, unit: course.Unit) -> str:
-    """What a grade depends on: the staged submission, the unit's source, its judges, the configuration."""
-    h = hashlib.sha256()
-    for p in sorted(staged.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(staged)).encode() + b"\0" + p.read_bytes() + b"\0")
-    h.update(unit.notebook.read_bytes())
-    judge = sys.modules.get(unit.checks[0].probe.__module__) if unit.checks else None
-    for f in (getattr(judge, "__file__", None), course.root() / "nbgrader_config.py"):
-        if f and Path(f).is_file():
-            h.update(Path(f).read_bytes())
-    return h.hexdigest()
+# -- intake and ledger (autograder/grading/) ---------------------------------------------------------
+precheck = intake.precheck
+classify = intake.classify
+stage = intake.stage
+fingerprint = ledger.fingerprint
 
 
 def submissions(
@@ -296,10 +236,18 @@ def _has_submission(db_url: str, student: str, unit: course.Unit) -> bool:
 # -- running nbgrader for one submission -------------------------------------------------------------------
 class _Grader:
     def __init__(
-        self, root: Path, db_url: str, scratch: Path, sandboxed: bool, regrade: bool, launcher: _Launcher
+        self,
+        root: Path,
+        db_url: str,
+        scratch: Path,
+        sandboxed: bool,
+        regrade: bool,
+        launcher: _Launcher,
+        limits: settings.Settings,
     ) -> None:
         self.root, self.db_url, self.scratch = root, db_url, scratch
         self.sandboxed, self.regrade, self.launcher = sandboxed, regrade, launcher
+        self.limits = limits
 
     def _clear_outputs(self, student: str, unit: course.Unit) -> None:
         for step in ("autograded", "feedback"):
@@ -320,11 +268,10 @@ class _Grader:
         work = Path(tempfile.mkdtemp(prefix=f"{student}-{unit.name}-", dir=self.scratch))
         try:
             staged = work / "submitted" / student / unit.name
-            notes = stage(self.root / "submitted" / student / unit.name, staged)
-            ledger = self.root / "autograded" / LEDGER / student / f"{unit.name}.json"
-            fp = fingerprint(staged, unit)
-            if not self.regrade and ledger.is_file():
-                old = json.loads(ledger.read_text())
+            notes = stage(self.root / "submitted" / student / unit.name, staged, self.limits)
+            fp = fingerprint(staged, unit, self.limits)
+            old = None if self.regrade else ledger.read(self.root, student, unit)
+            if old is not None:
                 # graded and rejected results stand while nothing changed; "review" is tried again
                 kind = old.get("outcome", {}).get("kind")
                 done = kind == "rejected" or (
@@ -334,7 +281,7 @@ class _Grader:
                 )
                 if old.get("fingerprint") == fp and done:
                     o = Outcome(**old["outcome"])
-                    o.notes = [*o.notes, "unchanged since it was last graded: not graded again"]
+                    o.notes = [*o.notes, REUSED_NOTE]
                     return o
             nb_path = staged / unit.notebook.name
             if not nb_path.is_file():
@@ -345,17 +292,14 @@ class _Grader:
                     + (f" (found {', '.join(others)})" if others else ""),
                 )
             else:
-                status, reason = classify(nb_path, unit)
+                status, reason = classify(nb_path, unit, self.limits)
             if status:
                 self._clear_outputs(student, unit)
                 _record_ungraded(self.db_url, student, unit, status, reason)
                 outcome = Outcome(student, unit.name, status, reason, notes)
             else:
                 outcome = self._autograde(student, unit, work, notes, sandbox)
-            ledger.parent.mkdir(parents=True, exist_ok=True)
-            tmp = ledger.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"fingerprint": fp, "outcome": asdict(outcome)}))
-            tmp.replace(ledger)
+            ledger.write(self.root, student, unit, fp, outcome)
             return outcome
         finally:
             if sandbox is not None:
@@ -384,10 +328,11 @@ class _Grader:
         proc = self.launcher.start(unit.name, student, work, env, self.root, log)
         try:
             # the whole-notebook limit runs until autograding is done; feedback then has its own
-            start, limit = time.monotonic(), AUTOGRADE_TIMEOUT_S
+            whole, feedback = self.limits.notebook_timeout_s, self.limits.feedback_timeout_s
+            start, limit = time.monotonic(), whole
             while not proc.wait(0.2):
-                if limit == AUTOGRADE_TIMEOUT_S and (work / "status.json").is_file():
-                    start, limit = time.monotonic(), FEEDBACK_TIMEOUT_S
+                if limit == whole and (work / "status.json").is_file():
+                    start, limit = time.monotonic(), feedback
                 if time.monotonic() - start > limit:
                     proc.kill()
                     break
@@ -401,7 +346,7 @@ class _Grader:
             reason = (
                 f"nbgrader could not grade it: {status['error']}"
                 if status.get("error")
-                else f"grading took longer than {AUTOGRADE_TIMEOUT_S} s (whole-notebook limit)"
+                else f"grading took longer than {self.limits.notebook_timeout_s} s (whole-notebook limit)"
             )
             self._clear_outputs(student, unit)
             _record_ungraded(self.db_url, student, unit, "review", reason)
@@ -486,7 +431,7 @@ class _Launcher:
     def __init__(self, env: dict[str, str], cwd: Path, fork: bool = True) -> None:
         self._lock = threading.Lock()
         self.zygote: subprocess.Popen | None = None
-        if fork and os.environ.get("JCLUB_GRADE_FORK", "1") != "0" and hasattr(os, "pidfd_open"):
+        if fork and hasattr(os, "pidfd_open"):
             self.zygote = subprocess.Popen(
                 [sys.executable, "-m", "autograder.grade", "--zygote"],
                 cwd=cwd,
@@ -552,10 +497,13 @@ class _Launcher:
             self.zygote.stdout.close()
 
 
+PR_SET_CHILD_SUBREAPER = 36  # <linux/prctl.h>
+
+
 def _set_child_subreaper() -> None:
     import ctypes
 
-    ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def _zygote() -> int:
@@ -567,9 +515,9 @@ def _zygote() -> int:
     """
     import importlib
 
-    from autograder.sandbox import _die_with_parent
+    from autograder.sandbox import die_with_parent
 
-    _die_with_parent()
+    die_with_parent()
     answers = os.fdopen(os.dup(1), "w")  # pids go here; anything an import prints goes to stderr
     os.dup2(2, 1)
     for name in ZYGOTE_PRELOAD:
@@ -638,9 +586,9 @@ def _grade_one_process(unit: str, student: str, work: Path) -> int:
     overrides in ``WORK/config.json``; writes ``WORK/status.json`` after each step. The whole-notebook
     limit is the parent's timeout on this process.
     """
-    from autograder.sandbox import _die_with_parent
+    from autograder.sandbox import die_with_parent
 
-    _die_with_parent()  # a killed `grade` takes its workers (and so their sandboxes) with it
+    die_with_parent()  # a killed `grade` takes its workers (and so their sandboxes) with it
     if os.environ.get("JCLUB_GRADE_PARENT") and os.getppid() != int(os.environ["JCLUB_GRADE_PARENT"]):
         return 3
     from nbgrader.apps.api import NbGraderAPI
@@ -703,9 +651,14 @@ def grade(
     workers = max(1, int(workers))
     report = Report(sandboxed=sandboxed, workers=workers)
     todo = submissions(units, students)
+    limits = settings.load(root)
+    if AUTOGRADE_TIMEOUT_S is not None:
+        limits = dataclasses.replace(limits, notebook_timeout_s=int(AUTOGRADE_TIMEOUT_S))
+    # a judge changed without `sync`: the probes would score even the reference 0 — refuse, naming the cells
+    probesync.require_in_sync(sorted({u for _, u in todo}, key=lambda u: u.name))
     genv = nbg.env()
     genv.update(ONE_THREAD)
-    launcher = _Launcher(genv, root)
+    launcher = _Launcher(genv, root, fork=limits.grade_fork)
     scratch = Path(tempfile.mkdtemp(prefix="jclub-grade-"))
     pool: queue.Queue = queue.Queue()
     sandboxes = []
@@ -718,7 +671,7 @@ def grade(
         )
         db_url = nbg.gradebook_url(root)
         _prepare_gradebook(db_url, sorted({s for s, _ in todo if STUDENT_RE.match(s)}))
-        grader = _Grader(root, db_url, scratch, sandboxed, regrade, launcher)
+        grader = _Grader(root, db_url, scratch, sandboxed, regrade, launcher, limits)
         data = root / "data"
         for w in range(min(workers, max(1, len(todo)))):
             sandboxes.append(sbx.Sandbox(w, data if data.is_dir() else None) if sandboxed else None)

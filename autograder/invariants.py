@@ -88,6 +88,43 @@ def skeleton() -> list[str]:
     return out
 
 
+QUESTION_SECTIONS = ("## Fundamental questions", "## Advanced questions")
+
+
+def question_sections() -> list[str]:
+    """Both journal-club sections, headed as in QUESTION_SECTIONS, each with ≥ 1 graded written answer.
+
+    A section runs from its heading to the next ``## `` heading; it must hold at least one manually graded
+    ``written_*`` cell with points (its mark scheme is checked by :func:`skeleton`).
+    """
+    out = []
+    for u in course.units():
+        counts = {h: None for h in QUESTION_SECTIONS}  # None: heading missing
+        current = None
+        for cell in u.read().cells:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    if line.startswith("## "):
+                        current = line.strip() if line.strip() in counts else None
+                        if current is not None:
+                            counts[current] = counts[current] or 0
+            meta = course.nbgrader_meta(cell)
+            if (
+                current is not None
+                and meta.get("grade_id", "").startswith("written_")
+                and float(meta.get("points", 0)) > 0
+            ):
+                counts[current] += 1
+        for heading, n in counts.items():
+            if n is None:
+                out.append(f"{u.name}: no '{heading}' section")
+            elif n == 0:
+                out.append(
+                    f"{u.name}: '{heading}' holds no graded written answer (written_* cell with points)"
+                )
+    return out
+
+
 def syllabus_table() -> dict[str, tuple[float, float]]:
     """Points per unit as stated in the syllabus: rows ``| NN-slug | title | auto | manual | total |``."""
     text = (course.root() / "book" / "syllabus.md").read_text(encoding="utf-8")
@@ -150,14 +187,23 @@ def student_facing_clean() -> list[str]:
     return out
 
 
+def late_policy_matches_docs() -> list[str]:
+    """The syllabus, README and instructor guide state the late policy declared in autograder/settings.py."""
+    from autograder.late import policy_problems
+
+    return policy_problems()
+
+
 ALL = {
     "outputs cleared": outputs_cleared,
     "ids unique": ids_unique,
     "hidden probes in sync with judges": probes_in_sync,
     "unit skeleton": skeleton,
+    "fundamental and advanced questions": question_sections,
     "points match the syllabus": points_match_syllabus,
     "wrong/alternative corpora": corpora_complete,
     "jclub and book free of secrets": student_facing_clean,
+    "late policy matches the docs": late_policy_matches_docs,
 }
 
 

@@ -32,7 +32,15 @@ _MIN_LINE = 16  # a hidden line this long or longer, quoted anywhere, counts as 
 
 
 def hidden_material(nb: nbformat.NotebookNode) -> frozenset[str]:
-    """Distinctive lines of the notebook's hidden probe code (what must not reach feedback)."""
+    """Distinctive lines of the notebook's hidden probe code (what must not reach feedback).
+
+    A line that also appears in a cell the student can read (``import numpy as np``, a helper's ``for case
+    in cases:``) is no secret: an output quoting it is not withdrawn.
+    """
+    visible = set()
+    for cell in nb.cells:
+        if not nbgrader_meta(cell).get("grade_id", "").startswith("probe_"):
+            visible.update(line.strip() for line in cell.source.splitlines())
     lines = set()
     for cell in nb.cells:
         if cell.cell_type != "code" or not nbgrader_meta(cell).get("grade_id", "").startswith("probe_"):
@@ -48,7 +56,7 @@ def hidden_material(nb: nbformat.NotebookNode) -> frozenset[str]:
                 literal = line.split("cases=", 1)[1].rstrip(")")
                 if len(literal) >= _MIN_LINE:
                     lines.add(literal)
-    return frozenset(lines)
+    return frozenset(lines - visible)
 
 
 def reveals(text: str, material: frozenset[str]) -> bool:

@@ -52,8 +52,10 @@ def run(
 
 def gradebook_url(course_root: Path | None = None) -> str:
     """The gradebook nbgrader uses: ``$JCLUB_GRADEBOOK_URL``, else SQLite in the course root."""
+    from autograder import settings
+
     return (
-        os.environ.get("JCLUB_GRADEBOOK_URL")
+        settings.load(course_root).gradebook_url
         or f"sqlite:///{(course_root or course.root()) / 'gradebook.db'}"
     )
 
@@ -61,6 +63,12 @@ def gradebook_url(course_root: Path | None = None) -> str:
 _LOCK = threading.RLock()
 _held = 0
 _lock_fd: int | None = None
+
+
+def _in_jupyter_server() -> bool:
+    """True in a running Jupyter server (JupyterLab, jupyterhub-singleuser: where the formgrader runs)."""
+    app = sys.modules.get("jupyter_server.serverapp")
+    return bool(app is not None and app.ServerApp.initialized())
 
 
 def serialize_sqlite_gradebook(db_url: str) -> None:
@@ -71,8 +79,13 @@ def serialize_sqlite_gradebook(db_url: str) -> None:
     long as each of them has the gradebook open — short moments before and after a notebook runs, never
     while it runs. Called from ``nbgrader_config.py`` (every nbgrader process) and by ``autograder grade``.
     A PostgreSQL gradebook takes concurrent writers itself and is left alone.
+
+    Not in a Jupyter server (the instructor's formgrader also loads ``nbgrader_config.py``): the formgrader
+    keeps one ``Gradebook`` open for the server's whole life, so it would hold the lock for hours and every
+    ``grade`` would wait on it (tests/test_hub_browser.py found this). Its few small writes rely on SQLite's
+    own busy timeout instead.
     """
-    if not db_url.startswith("sqlite:///"):
+    if not db_url.startswith("sqlite:///") or _in_jupyter_server():
         return
     from nbgrader import api
 

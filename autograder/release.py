@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograder import course, nbg
+from autograder.grading.probesync import require_in_sync
 from autograder.notebooks import leaks
 
 
@@ -15,8 +16,11 @@ def release(
     """Generate ``release/<unit>/`` for the given units (all by default) and scan it for leaks.
 
     ``run(*nbgrader_args)`` runs one nbgrader command (``autograder grade`` passes its warm launcher's).
+    Raises :class:`~autograder.grading.probesync.ProbesOutOfSync` (naming the cells) before releasing
+    anything when a unit's hidden probe cells do not match its judge module.
     """
     chosen = [course.unit(n) for n in names] if names else course.units()
+    require_in_sync(chosen)
     out = []
     for u in chosen:
         run("generate_assignment", u.name, "--force")

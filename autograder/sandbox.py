@@ -63,12 +63,10 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        kw = {}
-        for name in cls.__dataclass_fields__:
-            value = os.environ.get(f"JCLUB_SANDBOX_{name.upper()}")
-            if value:
-                kw[name] = int(value)
-        return cls(**kw)
+        """The limits of :func:`autograder.settings.load` (defaults, course file, ``JCLUB_SANDBOX_*``)."""
+        from autograder import settings
+
+        return cls(**settings.load().sandbox_limits())
 
 
 @dataclass
@@ -193,7 +191,9 @@ class Sandbox:
         self.limits = limits or Limits.from_env()
         self.user = user_name(self.worker)
         self.uid, self.gid = ensure_user(self.user)
-        base = os.environ.get("JCLUB_SANDBOX_TMP") or tempfile.gettempdir()
+        from autograder import settings
+
+        base = settings.load().sandbox_tmp or tempfile.gettempdir()
         kill_user_processes(self.uid)  # the user is ours now: anything of a killed earlier run goes
         for stale in Path(base).glob(f"jclub-sbx{self.worker}-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -353,11 +353,19 @@ def _set_limits(limits: dict[str, int]) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails with EFBIG
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """This process gets SIGKILL when its parent ends (Linux ``prctl(PR_SET_PDEATHSIG)``)."""
+    _die_with_parent()
+
+
 def _die_with_parent() -> None:
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
 

@@ -94,3 +94,61 @@ def write_solutions(names: list[str], out: Path | None = None, use_cache: bool =
                 (dest.parent / asset.name).write_bytes(asset.read_bytes())
         written.append(dest)
     return written
+
+
+# -- the graders' sheet ------------------------------------------------------------------------------------
+def mark_scheme_sheet(unit: course.Unit) -> str:
+    """An HTML page for graders: each written question with its model answer and mark scheme, in order.
+
+    nbgrader's formgrader shows the student's answer and a score box, not the mark scheme (it lives in the
+    source notebook's solution region). Open this page beside the formgrader. It is for instructors and TAs
+    only: it holds the mark schemes, so it is written under ``_build/`` (never released or published).
+    """
+    import html
+
+    from nbconvert.filters import markdown2html_mistune
+
+    nb = unit.read()
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Mark schemes: {html.escape(unit.title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45}"
+        "section{border-top:1px solid #ccc;padding-top:.5em}.points{color:#555}</style></head><body>",
+        f"<h1>Mark schemes: {html.escape(unit.title)} <small>({html.escape(unit.name)})</small></h1>",
+        "<p>For graders only. Score each written answer in the formgrader against its mark scheme.</p>",
+    ]
+    questions = {}
+    for cell in nb.cells:
+        gid = course.nbgrader_meta(cell).get("grade_id", "")
+        if gid.startswith("question_"):
+            questions[gid.removeprefix("question_")] = cell.source
+    for cell in nb.cells:
+        meta = course.nbgrader_meta(cell)
+        gid = meta.get("grade_id", "")
+        if not gid.startswith("written_"):
+            continue
+        name = gid.removeprefix("written_")
+        body = _MARKER_LINE.sub("", cell.source).strip()
+        parts += [
+            f'<section id="{html.escape(gid)}"><h2>{html.escape(gid)} '
+            f'<span class="points">({float(meta.get("points", 0)):g} points)</span></h2>',
+            markdown2html_mistune(questions.get(name, "")),
+            markdown2html_mistune(body),
+            "</section>",
+        ]
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_mark_schemes(names: list[str], out: Path | None = None) -> list[Path]:
+    """Write ``<out>/<unit>.html`` (default ``_build/mark-schemes``) for graders."""
+    out = out or course.root() / "_build" / "mark-schemes"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names:
+        unit = course.unit(name)
+        path = out / f"{unit.name}.html"
+        path.write_text(mark_scheme_sheet(unit), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,26 +1,36 @@
-"""The training-time ablation of unit 11 (Training CNNs fast): time to a target accuracy, lever by lever.
+"""A fair benchmark of unit 11's levers: every recipe tuned, many runs, a fixed budget, one consistent table.
 
-Starting from a naive recipe — float32, SGD with momentum at a constant learning rate, batches of 32 from a
-per-image CPU ``DataLoader`` with augmentation, dropout — each row adds one lever to the row above:
+Every recipe trains the same ResNet-9-like network (Kaiming initialization) for the same fixed budget of
+``--epochs`` epochs. For each recipe:
 
-    data on the device → a larger batch → AdamW + one-cycle → mixed precision (where the hardware has it)
-    → channels_last → no dropout (the full recipe) → torch.compile (reported separately)
+1. **learning rate**: the same grid (``--lr-factors`` × the recipe's base rate: 0.02·√(batch/32) for SGD,
+   1e-2 for AdamW) is tried with ``--tune-runs`` seeds; the rate with the best mean final test accuracy is
+   kept (the grid and every tuning result are recorded);
+2. **runs**: ``--runs`` more seeds at that rate (interleaved across recipes, so a change in machine load hits
+   all alike). After every epoch the test accuracy is evaluated (not timed);
+3. **warm-up**: one untimed short run first (kernel selection, worker start-up, ``torch.compile``), shown as
+   its own column.
 
-Every recipe trains the same ResNet-9-like network (Kaiming initialization) on ``jclub.cnn.synthetic_digits``
-(32 × 32 RGB, random crops with 4-pixel zero padding) until the test accuracy, evaluated every
-``--eval-every`` training images (evaluation time not counted), first reaches ``--target``. Each recipe runs
-``--repeats`` times (interleaved, so a change in machine load hits all recipes alike); the table reports
-medians, and the speed-up of each recipe is the ratio of the baseline's median time to its own, measured in
-the same run. On a GPU it also reports the achieved TFLOP/s (3 × the forward FLOPs per image × images/s).
+The primary metric is the **test accuracy at the budget, mean ± sd** over the runs. From the same runs:
+*images to target* (the training images until the first epoch at which the test accuracy, averaged over the
+runs, reaches the target; the target defaults to the naive recipe's mean final accuracy, which that recipe
+reaches at its last epoch by definition), *images/s* (all the recipe's training
+images ÷ all its training seconds) and *time to target* = images to target ÷ images/s, so the three columns
+agree by construction; the speed-up is the naive recipe's time to target ÷ the recipe's.
 
-    python benchmarks/cnn_speedrun.py                      # this machine: cuda → mps → cpu, its defaults
-    python benchmarks/cnn_speedrun.py --quick              # a smoke test (about a minute on a CPU)
-    python benchmarks/cnn_speedrun.py --device cuda        # the GPU configuration: 50,000 images
+Recipes: the naive one (float32, SGD with momentum at a constant rate, batches of 32 from a per-image
+``DataLoader`` with as many worker processes as cores, pinned memory on CUDA, persistent workers,
+dropout 0.1);
+the cumulative ablation (each row adds one lever to the row above, ending in the full recipe); and the
+leave-one-out ablation (the full recipe minus each lever); with ``--compile MODE ...`` the full recipe under
+``torch.compile`` in each mode too.
 
-Results go to ``units/11-fast-cnn-training/speedrun_results.json`` (the notebook shows them; a run replaces an
-earlier one on the same kind of device) and ``benchmarks/cnn_speedrun_results.md`` is regenerated from it.
-This script has its own copies of the functions the unit's exercises ask for: it measures the recipe, not a
-student's code, and must not import the notebook.
+    python benchmarks/cnn_speedrun.py                                  # defaults for this device
+    python benchmarks/cnn_speedrun.py --data cifar10 --data-dir DIR    # DIR/cifar-10-batches-py/*
+    python benchmarks/cnn_speedrun.py --quick                          # a smoke test
+
+``--data cifar10`` reads the standard CIFAR-10 python pickles (``data_batch_1`` … ``data_batch_5``,
+``test_batch``), which you download yourself from the dataset's page; nothing is downloaded here.
 """
 
 from __future__ import annotations
@@ -30,12 +40,13 @@ import datetime
 import json
 import math
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -45,22 +56,36 @@ sys.path.insert(0, str(ROOT))
 
 import jclub.cnn  # noqa: E402
 
-RESULTS_JSON = ROOT / "units" / "11-fast-cnn-training" / "speedrun_results.json"
-RESULTS_MD = ROOT / "benchmarks" / "cnn_speedrun_results.md"
-
-# per device type: data, network and schedule sizes (overridable on the command line)
+LEVERS = (
+    "data on the device",
+    "larger batch",
+    "AdamW + one-cycle",
+    "mixed precision",
+    "channels_last",
+    "no dropout",
+)
+NAIVE = dict(
+    loader="per-image",
+    batch=32,
+    optimizer="sgd",
+    weight_decay=5e-4,
+    amp=False,
+    channels_last=False,
+    dropout=0.1,
+    compile=None,
+)
 DEFAULTS = {
-    "cpu": dict(n_train=8192, n_test=2000, width=8, target=0.88, max_epochs=10, cycle_epochs=2,
-                eval_every=1024, workers=0, batch=128),
-    "mps": dict(n_train=50000, n_test=10000, width=16, target=0.95, max_epochs=12, cycle_epochs=4,
-                eval_every=5000, workers=2, batch=512),
-    "cuda": dict(n_train=50000, n_test=10000, width=16, target=0.95, max_epochs=12, cycle_epochs=4,
-                 eval_every=5000, workers=2, batch=512),
-}  # fmt: skip
-QUICK = dict(n_train=1024, n_test=500, target=0.0, max_epochs=2, cycle_epochs=1, eval_every=512)
+    "cpu": dict(n_train=1024, n_test=500, image_size=16, width=8, batch=128, epochs=3, runs=10, tune_runs=1),
+    "cuda": dict(
+        n_train=50000, n_test=10000, image_size=32, width=16, batch=512, epochs=8, runs=10, tune_runs=2
+    ),
+    "mps": dict(
+        n_train=50000, n_test=10000, image_size=32, width=16, batch=512, epochs=8, runs=5, tune_runs=1
+    ),
+}
+QUICK = dict(n_train=256, n_test=128, image_size=16, width=4, epochs=1, runs=2, tune_runs=1)
 
 
-# -- the recipe's parts (own copies; see the module docstring) ---------------------------------------------
 def pick_device(name: str) -> torch.device:
     if name != "auto":
         return torch.device(name)
@@ -80,7 +105,7 @@ class Residual(nn.Module):
         return x + self.body(x)
 
 
-def build_model(width: int, n_classes: int, dropout: float) -> nn.Module:
+def build_model(width: int, dropout: float, seed: int) -> nn.Module:
     def block(c_in: int, c_out: int) -> nn.Module:
         return nn.Sequential(
             nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()
@@ -100,39 +125,42 @@ def build_model(width: int, n_classes: int, dropout: float) -> nn.Module:
         nn.AdaptiveMaxPool2d(1),
         nn.Flatten(),
         nn.Dropout(dropout),
-        nn.Linear(8 * w, n_classes),
+        nn.Linear(8 * w, 10),
     )
+    g = torch.Generator().manual_seed(seed)
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu", generator=g)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
     return model
 
 
 def device_batches(
-    images: torch.Tensor, labels: torch.Tensor, batch: int, generator: torch.Generator, flip: bool = False
+    images: torch.Tensor, labels: torch.Tensor, batch: int, g: torch.Generator, augment: bool, flip: bool
 ):
-    """One epoch of shuffled, augmented batches made on the data's device (4-pixel padded crops)."""
+    """One epoch of shuffled batches made on the data's device (4-pixel padded crops, flips if asked)."""
     n, (h, w), dev = len(labels), images.shape[-2:], images.device
-    order = torch.randperm(n, generator=generator).to(dev)
-    offsets = torch.randint(0, 9, (n, 2), generator=generator).to(dev)
-    mirror = (torch.rand(n, generator=generator) < 0.5).to(dev)
+    order = torch.randperm(n, generator=g).to(dev)
+    offsets = torch.randint(0, 9, (n, 2), generator=g).to(dev)
+    mirror = (torch.rand(n, generator=g) < 0.5).to(dev)
     rows, cols = torch.arange(h, device=dev), torch.arange(w, device=dev)
     for lo in range(0, n, batch):
         idx = order[lo : lo + batch]
-        b = len(idx)
-        x = F.pad(images[idx].float() / 255, (4, 4, 4, 4))
-        r = (offsets[lo : lo + b, 0, None] + rows)[:, None, :, None]
-        c = (offsets[lo : lo + b, 1, None] + cols)[:, None, None, :]
-        x = x[
-            torch.arange(b, device=dev)[:, None, None, None],
-            torch.arange(3, device=dev)[None, :, None, None],
-            r,
-            c,
-        ]
-        if flip:
-            x = torch.where(mirror[lo : lo + b, None, None, None], x.flip(3), x)
+        x = images[idx].float() / 255
+        if augment:
+            b = len(idx)
+            x = F.pad(x, (4, 4, 4, 4))
+            r = (offsets[lo : lo + b, 0, None] + rows)[:, None, :, None]
+            c = (offsets[lo : lo + b, 1, None] + cols)[:, None, None, :]
+            x = x[
+                torch.arange(b, device=dev)[:, None, None, None],
+                torch.arange(3, device=dev)[None, :, None, None],
+                r,
+                c,
+            ]
+            if flip:
+                x = torch.where(mirror[lo : lo + b, None, None, None], x.flip(3), x)
         yield x, labels[idx]
 
 
@@ -149,27 +177,31 @@ def synchronize(device: torch.device) -> None:
         torch.mps.synchronize()
 
 
-def recipes(amp_available: bool, compile_row: bool, batch: int) -> list[tuple[str, dict]]:
-    """The cumulative recipes: (name, settings)."""
-    current = dict(
-        loader="per-image", batch=32, optimizer="sgd", lr=0.02, weight_decay=5e-4, amp=False,
-        channels_last=False, dropout=0.1, compile=False,
-    )  # fmt: skip
-    changes = [
-        ("naive baseline", {}),
-        ("+ data on the device", dict(loader="device")),
-        (f"+ batch {batch}", dict(batch=batch, lr=0.02 * math.sqrt(batch / 32))),
-        ("+ AdamW, one-cycle", dict(optimizer="adamw", lr=1e-2, weight_decay=0.05)),
-    ]
-    if amp_available:
-        changes.append(("+ mixed precision", dict(amp=True)))
-    changes += [("+ channels_last", dict(channels_last=True)), ("− dropout (full recipe)", dict(dropout=0.0))]
-    if compile_row:
-        changes.append(("+ torch.compile", dict(compile=True)))
-    out = []
-    for name, change in changes:
-        current = {**current, **change}
-        out.append((name, dict(current)))
+def recipe_with(levers: tuple[str, ...], batch: int) -> dict[str, Any]:
+    r = dict(NAIVE)
+    if "data on the device" in levers:
+        r["loader"] = "device"
+    if "larger batch" in levers:
+        r["batch"] = batch
+    if "AdamW + one-cycle" in levers:
+        r.update(optimizer="adamw", weight_decay=0.05)
+    r["amp"] = "mixed precision" in levers
+    r["channels_last"] = "channels_last" in levers
+    if "no dropout" in levers:
+        r["dropout"] = 0.0
+    r["base_lr"] = 1e-2 if r["optimizer"] == "adamw" else 0.02 * math.sqrt(r["batch"] / 32)
+    return r
+
+
+def arms(levers: tuple[str, ...], compile_modes: list[str], batch: int) -> list[tuple[str, dict]]:
+    out = [("naive", recipe_with((), batch))]
+    for i, lever in enumerate(levers):
+        name = "full recipe" if i == len(levers) - 1 else f"+ {lever}"
+        out.append((name, recipe_with(levers[: i + 1], batch)))
+    for lever in levers:
+        out.append((f"full − {lever}", recipe_with(tuple(v for v in levers if v != lever), batch)))
+    for mode in compile_modes:
+        out.append((f"full + compile({mode})", {**recipe_with(levers, batch), "compile": mode}))
     return out
 
 
@@ -187,42 +219,58 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, recip
     return correct / len(labels)
 
 
-def run(recipe: dict, data: dict, cfg: dict, device: torch.device, seed: int) -> dict:
-    """Train one recipe until the target accuracy (or the epoch budget); return its measurements."""
+def run(
+    recipe: dict,
+    lr: float,
+    data: dict,
+    cfg: dict,
+    device: torch.device,
+    seed: int,
+    epochs: int,
+    max_steps: int | None = None,
+) -> dict:
+    """Train for `epochs` epochs (or `max_steps` steps: the warm-up); per-epoch test accuracy and seconds."""
     torch.manual_seed(seed)
-    model = build_model(cfg["width"], 10, recipe["dropout"]).to(device)
+    model = build_model(cfg["width"], recipe["dropout"], seed).to(device)
     if recipe["channels_last"]:
         model = model.to(memory_format=torch.channels_last)
-    step_model = torch.compile(model) if recipe["compile"] else model
-    epochs = cfg["cycle_epochs"] if recipe["optimizer"] == "adamw" else cfg["max_epochs"]
-    steps_per_epoch = math.ceil(cfg["n_train"] / recipe["batch"])
+    step_model = torch.compile(model, mode=recipe["compile"]) if recipe["compile"] else model
+    steps = epochs * math.ceil(cfg["n_train"] / recipe["batch"])
     if recipe["optimizer"] == "adamw":
-        opt = torch.optim.AdamW(model.parameters(), lr=recipe["lr"], weight_decay=recipe["weight_decay"])
-        sched = torch.optim.lr_scheduler.OneCycleLR(
-            opt, max_lr=recipe["lr"], total_steps=epochs * steps_per_epoch
-        )
+        opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=recipe["weight_decay"])
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
     else:
-        opt = torch.optim.SGD(
-            model.parameters(), lr=recipe["lr"], momentum=0.9, weight_decay=recipe["weight_decay"]
-        )
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=recipe["weight_decay"])
         sched = None
     dtype = autocast_dtype(device)
     scaler = torch.amp.GradScaler(
         "cuda", enabled=recipe["amp"] and device.type == "cuda" and dtype == torch.float16
     )
-    generator = torch.Generator().manual_seed(seed)
-    if recipe["loader"] == "per-image":
-        loader = jclub.cnn.naive_loader(
-            data["X_cpu"], data["y_cpu"], recipe["batch"], num_workers=cfg["workers"], flip=False
+    g = torch.Generator().manual_seed(seed)
+    if recipe["loader"] == "per-image":  # a sane per-image pipeline: workers, pinned memory, persistent
+        dataset = jclub.cnn.PerSampleDataset(
+            data["X_cpu"], data["y_cpu"], augment=cfg["augment"], flip=cfg["flip"]
         )
-    trained_s, seen, next_eval, curve, reached_s = 0.0, 0, cfg["eval_every"], [], float("nan")
-    start = time.perf_counter()
+        workers = cfg["workers"]
+        loader = torch.utils.data.DataLoader(
+            dataset,
+            batch_size=recipe["batch"],
+            shuffle=True,
+            num_workers=workers,
+            generator=g,
+            pin_memory=device.type == "cuda",
+            persistent_workers=workers > 0,
+        )
+    curve, trained_s, done = [], 0.0, 0
     for _ in range(epochs):
         batches = (
             loader
             if recipe["loader"] == "per-image"
-            else device_batches(data["X"], data["y"], recipe["batch"], generator)
+            else device_batches(data["X"], data["y"], recipe["batch"], g, cfg["augment"], cfg["flip"])
         )
+        synchronize(device)
+        start = time.perf_counter()
+        seen = 0
         for x, y in batches:
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
             if recipe["channels_last"]:
@@ -236,279 +284,242 @@ def run(recipe: dict, data: dict, cfg: dict, device: torch.device, seed: int) ->
             if sched is not None:
                 sched.step()
             seen += len(y)
-            if seen >= next_eval:
-                next_eval += cfg["eval_every"]
-                synchronize(device)
-                trained_s += time.perf_counter() - start
-                acc = accuracy(model, data["X_test"], data["y_test"], recipe)
-                curve.append((seen, round(trained_s, 3), acc))
-                start = time.perf_counter()
-                if acc >= cfg["target"]:
-                    reached_s = trained_s
-                    break
-        if reached_s == reached_s:
-            break
-    synchronize(device)
-    trained_s += time.perf_counter() - start
-    if reached_s != reached_s:  # not reached during the epochs: evaluate at the very end too
-        acc = accuracy(model, data["X_test"], data["y_test"], recipe)
-        curve.append((seen, round(trained_s, 3), acc))
-        reached_s = trained_s if acc >= cfg["target"] else float("nan")
-    return {"seconds": reached_s, "images": seen, "images_per_s": seen / trained_s, "accuracy": curve[-1][2],
-            "curve": curve}  # fmt: skip
-
-
-def forward_flops_per_image(width: int, size: int) -> float:
-    from torch.utils.flop_counter import FlopCounterMode
-
-    model = build_model(width, 10, 0.0).eval()
-    with FlopCounterMode(display=False) as counter, torch.no_grad():
-        model(torch.rand(2, 3, size, size))
-    return counter.get_total_flops() / 2
-
-
-def without_notes(args: list[str]) -> list[str]:
-    """The command line without its --note texts (they are recorded separately)."""
-    out, skip = [], False
-    for a in args:
-        if skip:
-            skip = False
-        elif a == "--note":
-            skip = True
-        elif not a.startswith("--note="):
-            out.append(a)
-    return out
-
-
-def finite(value: object) -> object:
-    """NaN → None, recursively (JSON has no NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite(v) for v in value]
-    return value
-
-
-def fmt_seconds(values: list[float]) -> str:
-    done = [v for v in values if v == v]
-    if not done:
-        return "not reached"
-    text = f"{statistics.median(done):.1f}"
-    if len(done) > 1:
-        text += f" ({min(done):.1f}–{max(done):.1f})"
-    if len(done) < len(values):
-        text += f", reached {len(done)}/{len(values)}"
-    return text
-
-
-def table(rows: list[dict], gpu: bool) -> str:
-    header = ["recipe", "seconds to target, median (range)", "images trained", "images/s", "speed-up"]
-    if gpu:
-        header.append("TFLOP/s")
-    base = rows[0]["median_s"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        speedup = (
-            f"{base / r['median_s']:.1f}×" if math.isfinite(base) and math.isfinite(r["median_s"]) else "–"
+            done += 1
+            if max_steps is not None and done >= max_steps:
+                break
+        synchronize(device)
+        trained_s += time.perf_counter() - start
+        if max_steps is not None:
+            return {"seconds": trained_s}
+        curve.append(
+            {
+                "images": seen * (len(curve) + 1),
+                "seconds": trained_s,
+                "accuracy": accuracy(model, data["X_test"], data["y_test"], recipe),
+            }
         )
+    return {"curve": curve}
+
+
+def load_data(args: argparse.Namespace, cfg: dict, device: torch.device) -> dict:
+    if args.data == "cifar10":
+        folder = Path(args.data_dir) / "cifar-10-batches-py"
+        parts = {}
+        for split, names in (("train", [f"data_batch_{i}" for i in range(1, 6)]), ("test", ["test_batch"])):
+            xs, ys = [], []
+            for name in names:
+                with open(folder / name, "rb") as fh:
+                    x, y = jclub.cnn.read_cifar_batch(fh)
+                xs.append(x)
+                ys.append(y)
+            parts[split] = (torch.from_numpy(np.concatenate(xs)), torch.from_numpy(np.concatenate(ys)))
+        (X, y), (X_test, y_test) = parts["train"], parts["test"]
+        X, y, X_test, y_test = (
+            X[: cfg["n_train"]],
+            y[: cfg["n_train"]],
+            X_test[: cfg["n_test"]],
+            y_test[: cfg["n_test"]],
+        )
+        cfg["n_train"], cfg["n_test"], cfg["image_size"] = len(y), len(y_test), 32
+    else:
+        s = cfg["image_size"]
+        X, y = jclub.cnn.synthetic_digits(cfg["n_train"], "train", seed=11, size=s)
+        X_test, y_test = jclub.cnn.synthetic_digits(cfg["n_test"], "test", seed=11, size=s)
+    return {
+        "X": X.to(device),
+        "y": y.to(device),
+        "X_cpu": X.cpu(),
+        "y_cpu": y.cpu(),
+        "X_test": X_test.to(device),
+        "y_test": y_test.to(device),
+    }
+
+
+def summarise(
+    name: str, recipe: dict, tuned: dict, curves: list[list[dict]], warm_s: float, target: float, n_train: int
+) -> dict:
+    finals = [c[-1]["accuracy"] for c in curves]
+    images, seconds = sum(c[-1]["images"] for c in curves), sum(c[-1]["seconds"] for c in curves)
+    rate = images / seconds
+    reached = [r for r in (next((p for p in c if p["accuracy"] >= target), None) for c in curves) if r]
+    # the first epoch at which the mean test accuracy over the runs reaches the target
+    mean_curve = [statistics.fmean(c[k]["accuracy"] for c in curves) for k in range(len(curves[0]))]
+    epoch = next((k + 1 for k, a in enumerate(mean_curve) if a >= target - 1e-12), None)
+    to_target = float("nan") if epoch is None else float(epoch * n_train)
+    return {
+        "name": name,
+        "recipe": recipe,
+        "lr": tuned["lr"],
+        "grid": tuned["grid"],
+        "acc_mean": statistics.fmean(finals),
+        "acc_sd": statistics.stdev(finals) if len(finals) > 1 else 0.0,
+        "runs": len(curves),
+        "reached": len(reached),
+        "images_to_target": to_target,
+        "images_per_s": rate,
+        "time_to_target": to_target / rate,
+        "warmup_s": warm_s,
+        "finals": finals,
+        "mean_curve": mean_curve,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    base = rows[0]["time_to_target"]
+    head = [
+        "recipe",
+        "lr (of grid)",
+        "test accuracy at budget, mean ± sd",
+        "images to target (runs reaching it)",
+        "images/s",
+        "time to target (s)",
+        "speed-up",
+        "warm-up (s)",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        ok = math.isfinite(r["time_to_target"])
         cells = [
             r["name"],
-            fmt_seconds(r["seconds"]),
-            f"{r['median_images']:,.0f}",
+            f"{r['lr']:.3g}",
+            f"{r['acc_mean']:.3f} ± {r['acc_sd']:.3f} (n = {r['runs']})",
+            (f"{r['images_to_target']:,.0f}" if ok else "–") + f" ({r['reached']}/{r['runs']})",
             f"{r['images_per_s']:,.0f}",
-            speedup,
+            f"{r['time_to_target']:.2f}" if ok else "not reached",
+            f"{base / r['time_to_target']:.1f}×" if ok and math.isfinite(base) else "–",
+            f"{r['warmup_s']:.1f}",
         ]
-        if gpu:
-            cells.append(f"{r['tflops']:.2f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def write_markdown(results: dict) -> None:
-    out = [
-        "# CNN training speedrun: recorded results",
-        "",
-        "Written by `benchmarks/cnn_speedrun.py` from `units/11-fast-cnn-training/speedrun_results.json`",
-        "(the unit's notebook shows the same tables). Each row adds one lever to the row above; times are",
-        "training seconds until the test accuracy first reached the target (evaluation excluded), medians",
-        "over the repeats; the speed-up is the baseline's median over the row's median, in the same run.",
-        "",
-    ]
-    for run_ in results["runs"]:
-        out += [
-            f"## {run_['device']}: {run_['machine']}",
-            "",
-            f"- date: {run_['date']}; command: `{run_['command']}`",
-            f"- data: {run_['n_train']:,} training and {run_['n_test']:,} test images of "
-            f"{run_['image_size']} × {run_['image_size']} (synthetic digits), random 4-pixel crops; "
-            f"network width {run_['width']}; "
-            f"target test accuracy {run_['target']:.0%}; {run_['repeats']} repeats",
-            f"- levers available: {', '.join(run_['levers'])}",
-            *(
-                [
-                    f"- torch threads: {run_['threads']}; load average (1 min) before / after: "
-                    f"{run_['load_average'][0]} / {run_['load_average'][1]}"
-                ]
-                if run_.get("threads")
-                else []
-            ),
-            f"- full recipe vs naive baseline: **{run_['full_speedup']}** faster to the target",
-            "",
-            run_["table"],
-            "",
-        ]
-        out += [f"- {note}" for note in run_.get("notes", [])] + [""]
-    out += [f"{note}" for note in results.get("notes", [])]
-    RESULTS_MD.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
-
-
-GPU_MISSING = (
-    "No GPU run is recorded yet (GPU numbers not measured): the GPU rows — target: the full recipe ≥ 10× "
-    "faster than the same baseline at 32 × 32 on 50,000 images — appear after "
-    "`python benchmarks/cnn_speedrun.py --device cuda` has run on one."
-)
-
-
-def save(results: dict) -> None:
-    """Write the JSON the notebook reads and regenerate the Markdown table from it."""
-    has_gpu = any(r.get("device_type") in ("cuda", "mps") for r in results["runs"])
-    results["notes"] = [n for n in results.get("notes", []) if n != GPU_MISSING] + (
-        [] if has_gpu else [GPU_MISSING]
-    )
-    RESULTS_JSON.write_text(json.dumps(finite(results), indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    write_markdown(results)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cuda, mps or cpu")
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--data", choices=("synthetic", "cifar10"), default="synthetic")
     ap.add_argument(
-        "--quick", action="store_true", help="a smoke test: tiny data, one repeat, nothing recorded"
+        "--data-dir", default=None, help="folder holding cifar-10-batches-py/ (with --data cifar10)"
     )
-    ap.add_argument("--no-compile", action="store_true", help="skip the torch.compile row")
-    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
-    ap.add_argument("--no-record", action="store_true", help="print the table only")
-    ap.add_argument("--note", action="append", default=[], help="a note to record with this run (repeatable)")
-    ap.add_argument("--render", action="store_true", help="only regenerate the Markdown from the JSON")
-    for key in ("n_train", "n_test", "width", "max_epochs", "cycle_epochs", "eval_every", "workers", "batch"):
-        ap.add_argument("--" + key.replace("_", "-"), type=int)
-    ap.add_argument("--target", type=float)
-    args = ap.parse_args(argv)
-    if args.render:
-        save(json.loads(RESULTS_JSON.read_text()))
-        return 0
-
-    device = pick_device(args.device)
-    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    cfg = dict(DEFAULTS[device.type], image_size=32)
-    if args.quick:
-        cfg.update(QUICK)
-        args.repeats, args.no_record = 1, True
     for key in (
         "n_train",
         "n_test",
+        "image_size",
         "width",
-        "max_epochs",
-        "cycle_epochs",
-        "eval_every",
-        "workers",
         "batch",
-        "target",
+        "epochs",
+        "runs",
+        "tune_runs",
+        "workers",
+    ):
+        ap.add_argument("--" + key.replace("_", "-"), type=int)
+    ap.add_argument(
+        "--lr-factors", default="0.5,1,2", help="the learning-rate grid, × each recipe's base rate"
+    )
+    ap.add_argument("--target", type=float, help="default: the naive recipe's mean final accuracy")
+    ap.add_argument("--compile", nargs="*", default=[], help="torch.compile modes to add as rows")
+    ap.add_argument("--no-augment", action="store_true", help="no random crops (default for 16×16 images)")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--quick", action="store_true", help="a smoke test: tiny data, nothing recorded")
+    ap.add_argument("--json", default=None, help="write the results as JSON here")
+    ap.add_argument("--note", action="append", default=[])
+    args = ap.parse_args(argv)
+    if args.data == "cifar10" and not args.data_dir:
+        ap.error("--data cifar10 needs --data-dir")
+    device = pick_device(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+    cfg = dict(DEFAULTS[device.type])
+    if args.quick:
+        cfg.update(QUICK)
+    for key in (
+        "n_train",
+        "n_test",
+        "image_size",
+        "width",
+        "batch",
+        "epochs",
+        "runs",
+        "tune_runs",
+        "workers",
     ):
         if getattr(args, key) is not None:
             cfg[key] = getattr(args, key)
-
-    amp_available = device.type != "cpu" or jclub.cnn.cpu_bf16_fast()
-    compile_row = not args.no_compile and not args.quick
-    levers = ["data on the device", "larger batch", "AdamW + one-cycle"]
-    levers += ["bf16 autocast" if device.type == "cpu" else "mixed precision"] if amp_available else []
-    levers += ["channels_last", "no dropout"] + (["torch.compile"] if compile_row else [])
+    cfg.setdefault("workers", os.cpu_count() or 1)
+    cfg["flip"] = args.data == "cifar10"  # a mirrored digit is not a digit
+    cfg["augment"] = not args.no_augment and (args.data == "cifar10" or cfg["image_size"] >= 32)
+    factors = [float(v) for v in args.lr_factors.split(",")]
+    amp_ok = device.type != "cpu" or jclub.cnn.cpu_bf16_fast()
+    levers = tuple(v for v in LEVERS if amp_ok or v != "mixed precision")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     print(jclub.cnn.machine_description(device), flush=True)
-    print(f"config: {cfg}; levers: {', '.join(levers)}", flush=True)
-
-    t0 = time.perf_counter()
-    X, y = jclub.cnn.synthetic_digits(cfg["n_train"], "train", seed=11, size=32, device=device)
-    X_test, y_test = jclub.cnn.synthetic_digits(cfg["n_test"], "test", seed=11, size=32, device=device)
-    data = {"X": X, "y": y, "X_cpu": X.cpu(), "y_cpu": y.cpu(), "X_test": X_test, "y_test": y_test}
-    print(f"data: {time.perf_counter() - t0:.1f} s", flush=True)
-
-    plan = recipes(amp_available, compile_row, cfg["batch"])
-    measured: dict[str, list[dict]] = {name: [] for name, _ in plan}
-    for rep in range(args.repeats):
+    data = load_data(args, cfg, device)
+    print(f"config: {cfg}; data: {args.data}; lr factors: {factors}; load before: {load[0]:.1f}", flush=True)
+    plan = arms(levers, args.compile, cfg["batch"])
+    t_start = time.perf_counter()
+    warm, tuned = {}, {}
+    for name, recipe in plan:
+        warm[name] = run(recipe, recipe["base_lr"], data, cfg, device, 99, 1, max_steps=5)["seconds"]
+        grid = []
+        for f in factors:
+            lr = recipe["base_lr"] * f
+            accs = [
+                run(recipe, lr, data, cfg, device, 10_000 + s, cfg["epochs"])["curve"][-1]["accuracy"]
+                for s in range(cfg["tune_runs"])
+            ]
+            grid.append({"lr": lr, "accuracy": statistics.fmean(accs)})
+        best = max(grid, key=lambda g: g["accuracy"])
+        tuned[name] = {"lr": best["lr"], "grid": grid}
+        print(
+            f"tuned {name}: lr {best['lr']:.3g} ("
+            + ", ".join(f"{g['lr']:.3g}: {g['accuracy']:.3f}" for g in grid)
+            + ")",
+            flush=True,
+        )
+    curves: dict[str, list] = {name: [] for name, _ in plan}
+    for seed in range(cfg["runs"]):  # interleaved: load changes hit every recipe alike
         for name, recipe in plan:
-            try:
-                result = run(recipe, data, cfg, device, seed=rep)
-            except Exception as err:  # noqa: BLE001 - e.g. torch.compile without a working compiler
-                print(f"  {name}: failed ({type(err).__name__}: {err})", flush=True)
-                result = {"seconds": float("nan"), "images": 0, "images_per_s": float("nan"), "accuracy": 0.0,
-                          "curve": [], "error": f"{type(err).__name__}"}  # fmt: skip
-            measured[name].append(result)
-            print(
-                f"  repeat {rep + 1}: {name:28s} {result['seconds']:7.1f} s to target, "
-                f"{result['images_per_s']:8.0f} images/s, final accuracy {result['accuracy']:.3f}",
-                flush=True,
+            curves[name].append(
+                run(recipe, tuned[name]["lr"], data, cfg, device, seed, cfg["epochs"])["curve"]
             )
-
-    flops = forward_flops_per_image(cfg["width"], 32)
-    rows = []
-    for name, _ in plan:
-        results = measured[name]
-        seconds = [r["seconds"] for r in results]
-        done = [s for s in seconds if s == s]
-        rates = [r["images_per_s"] for r in results if r["images_per_s"] == r["images_per_s"]]
-        rate = statistics.median(rates) if rates else float("nan")
-        rows.append({
-            "name": name,
-            "seconds": seconds,
-            "median_s": statistics.median(done) if len(done) * 2 > len(seconds) else float("nan"),
-            "median_images": statistics.median([r["images"] for r in results]),
-            "images_per_s": rate,
-            "tflops": 3 * flops * rate / 1e12,
-        })  # fmt: skip
-    gpu = device.type in ("cuda", "mps")
-    md = table(rows, gpu)
-    print(md)
-    full = next(r for r in rows if r["name"].startswith("− dropout"))
-    speedup = rows[0]["median_s"] / full["median_s"]
-    print(f"full recipe vs naive baseline: {speedup:.1f}× faster to {cfg['target']:.0%}", flush=True)
-    if args.no_record:
-        return 0
-
-    record = {
-        "device": device.type if device.type != "cuda" else torch.cuda.get_device_name(device),
-        "machine": jclub.cnn.machine_description(device),
-        "date": datetime.date.today().isoformat(),
-        "command": "python benchmarks/cnn_speedrun.py "
-        + " ".join(without_notes(argv if argv is not None else sys.argv[1:])),
-        "python": platform.python_version(),
-        "target": cfg["target"],
-        "n_train": cfg["n_train"],
-        "n_test": cfg["n_test"],
-        "image_size": 32,
-        "width": cfg["width"],
-        "repeats": args.repeats,
-        "levers": levers,
-        "full_speedup": f"{speedup:.1f}×" if math.isfinite(speedup) else "not measured",
-        "table": md,
-        "rows": [{k: v for k, v in r.items()} for r in rows],
-        "curves": {name: [r["curve"] for r in results] for name, results in measured.items()},
-        "device_type": device.type,
-        "threads": torch.get_num_threads() if device.type == "cpu" else None,
-        "load_average": [
-            round(load_before, 2),
-            round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        ],
-        "notes": args.note,
-    }
-    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.is_file() else {"runs": [], "notes": []}
-    results["runs"] = [r for r in results["runs"] if r.get("device_type") != device.type] + [record]
-    save(results)
-    print(f"recorded in {RESULTS_JSON.relative_to(ROOT)} and {RESULTS_MD.relative_to(ROOT)}")
+        print(f"run {seed + 1}/{cfg['runs']} done ({time.perf_counter() - t_start:.0f} s)", flush=True)
+    naive_final = statistics.fmean(c[-1]["accuracy"] for c in curves["naive"])
+    target = args.target if args.target is not None else naive_final
+    rows = [
+        summarise(name, recipe, tuned[name], curves[name], warm[name], target, cfg["n_train"])
+        for name, recipe in plan
+    ]
+    text = table(rows)
+    load_after = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(f"\ntarget test accuracy {target:.3f} (the naive recipe's mean final accuracy unless --target)\n")
+    print(text)
+    full = next(r for r in rows if r["name"] == "full recipe")
+    ratio = rows[0]["time_to_target"] / full["time_to_target"]
+    print(f"\nfull recipe vs naive baseline: {ratio:.1f}× sooner to the target (time to target, both tuned)")
+    print(
+        f"load average before {load[0]:.1f}, after {load_after[0]:.1f}; {time.perf_counter() - t_start:.0f} s"
+    )
+    if args.json:
+        out = {
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="minutes"),
+            "machine": jclub.cnn.machine_description(device),
+            "device": device.type,
+            "data": args.data,
+            "config": cfg,
+            "lr_factors": factors,
+            "target": target,
+            "levers": list(levers),
+            "load_before": load[0],
+            "load_after": load_after[0],
+            "speedup_full": ratio,
+            "table": text,
+            "notes": args.note,
+            "rows": [{k: v for k, v in r.items() if k != "recipe"} for r in rows],
+            "torch": torch.__version__,
+            "cuda": torch.version.cuda,
+        }
+        Path(args.json).write_text(json.dumps(out, indent=1, default=float), encoding="utf-8")
     return 0
 
 

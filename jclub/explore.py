@@ -11,7 +11,7 @@ the load of a Hopfield network) writes one drawing function and hands it to :fun
 
 * In a live kernel (JupyterLab with ipywidgets) it shows sliders and redraws one figure as they move.
 * When the notebook is executed without a person at it — the web book's build, the tests
-  (``JCLUB_STATIC=1``, set by ``autograder.execute``) or a missing ipywidgets — it draws a row of panels, one
+  (``JCLUB_STATIC=1``, set by the course's executor) or a missing ipywidgets — it draws a row of panels, one
   per combination of the ``static`` values (the other parameters at their defaults), so readers lose nothing
   and no widget state is embedded in the book.
 * While nbgrader grades (``NBGRADER_EXECUTION``) it does nothing at all: grading stays cheap.

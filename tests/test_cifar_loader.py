@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import pickle
 import tarfile
@@ -154,3 +155,44 @@ def test_pickles_naming_other_globals_are_refused():
 def test_malformed_batches_are_refused(batch):
     with pytest.raises(ValueError):
         cnn.read_cifar_batch(io.BytesIO(pickle.dumps(batch, protocol=2)))
+
+
+def make_batch_folder(root, n_per_batch=8, seed=0):
+    """root/cifar-10-batches-py/ with the six standard pickles (random images), as the archive unpacks."""
+    rng = np.random.default_rng(seed)
+    folder = root / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    for name in [f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]:
+        data = rng.integers(0, 256, size=(n_per_batch, 3072), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=n_per_batch).tolist()
+        (folder / name).write_bytes(_batch_bytes(data, labels))
+    return folder
+
+
+def test_benchmark_reads_the_cifar10_pickles(tmp_path):
+    """benchmarks/cnn_speedrun.py --data cifar10 trains every recipe on a tiny CIFAR-format folder."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import cnn_speedrun
+
+    make_batch_folder(tmp_path / "cifar")
+    out = tmp_path / "result.json"
+    args = ["--data", "cifar10", "--data-dir", str(tmp_path / "cifar"), "--device", "cpu", "--threads", "1"]
+    args += ["--n-train", "24", "--n-test", "8", "--width", "2", "--batch", "16", "--epochs", "1"]
+    args += ["--runs", "2", "--tune-runs", "1", "--lr-factors", "1", "--workers", "0", "--json", str(out)]
+    assert cnn_speedrun.main(args) == 0
+    result = json.loads(out.read_text())
+    assert result["data"] == "cifar10" and result["config"]["image_size"] == 32
+    assert result["config"]["n_train"] == 24 and result["config"]["flip"] is True
+    names = [r["name"] for r in result["rows"]]
+    assert names[0] == "naive" and "full recipe" in names
+    assert sum(name.startswith("full − ") for name in names) == len(result["levers"])
+    for row in result["rows"]:
+        assert row["runs"] == 2 and len(row["finals"]) == 2 and row["images_per_s"] > 0
+        if math.isfinite(row["time_to_target"]):  # the three columns agree by construction
+            assert math.isclose(row["time_to_target"], row["images_to_target"] / row["images_per_s"])
+    with pytest.raises(SystemExit):
+        cnn_speedrun.main(["--data", "cifar10"])  # needs --data-dir

@@ -9,7 +9,6 @@ PostgreSQL server (Debian's ``postgresql``, started here on a private Unix socke
 from __future__ import annotations
 
 import csv
-import glob
 import json
 import math
 import os
@@ -18,11 +17,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from pgserver import postgres_server
 
 from autograder import course, sandbox, simulate
 
@@ -170,46 +169,11 @@ def test_unsandboxed_grading_when_asked(tmp_path, env_restored):
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------------
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
 @pytest.fixture
 def postgres():
     """A throwaway PostgreSQL server on a Unix socket (no TCP), run as the ``postgres`` user."""
-    # SQLAlchemy 2 reads postgresql:// URLs with psycopg (3): `pip install "psycopg[binary]"`
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver psycopg is not installed")
-    pg = _pg_bin()
-    if pg is None:
-        pytest.skip("Debian's postgresql is not installed (apt-get install postgresql)")
-    import pwd
-
-    try:
-        user = pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("no postgres user")
-    base = Path(tempfile.mkdtemp(prefix="jclub-pg-"))
-    os.chmod(base, 0o755)
-    os.chown(base, user.pw_uid, user.pw_gid)
-    as_pg = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", "--"]
-    data, sock = base / "data", base / "sock"
-
-    def run(*cmd: str) -> None:
-        subprocess.run([*as_pg, *cmd], check=True, capture_output=True, timeout=120, cwd=base)
-
-    try:
-        run(str(pg / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-        run("mkdir", str(sock))
-        opts = f"-k {sock} -c listen_addresses='' -c fsync=off -c max_connections=50"
-        run(str(pg / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start")
-        run(str(pg / "createdb"), "-h", str(sock), "-U", "postgres", "gradebook")
-        yield f"postgresql://postgres@/gradebook?host={sock}"
-    finally:
-        subprocess.run(
-            [*as_pg, str(pg / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
-        )
-        shutil.rmtree(base, ignore_errors=True)
+    with postgres_server() as url:
+        yield url
 
 
 def test_parallel_grading_into_postgresql(tmp_path, postgres, env_restored):

@@ -78,6 +78,54 @@ def test_reference_passes_on_other_seeds(item):
     assert not failures, f"false failures on seed shifts {failures}"
 
 
+WRONG_STOCHASTIC = [(u, c, i) for u, c, i in WRONG if any("seed" in case for case in c.cases)]
+SHIFTS_CI, SHIFTS_FULL = 4, 20  # CI: refused on all of 4 shifted seeds; full tier: on ≥ 95 % of 20
+
+
+def _assert_refused_on_shifts(item, n_shifts: int, need: int) -> None:
+    """Power holds over seeds, not on one lucky draw. Stops as soon as the outcome is decided."""
+    unit, check, i = item
+    impl = as_tuple(corpus(unit.name).WRONG[check.name][i])
+    refused, accepted = 0, []
+    for k in range(1, n_shifts + 1):
+        if reseeded(check, k).grade(*impl).passed:
+            accepted.append(k)
+            if len(accepted) > n_shifts - need:
+                break
+        else:
+            refused += 1
+            if refused >= need:
+                break
+    assert refused >= need, (
+        f"{impl[0].__name__}: {impl[0].__doc__} was accepted on seed shifts {accepted} (of {n_shifts})"
+    )
+
+
+@pytest.mark.parametrize("item", WRONG_STOCHASTIC, ids=_impl_id("WRONG"))
+def test_wrong_answer_fails_on_other_seeds(item):
+    """Every wrong answer of a check with seeded cases is refused on each of 4 shifted seeds (CI tier)."""
+    _assert_refused_on_shifts(item, SHIFTS_CI, SHIFTS_CI)
+
+
+@pytest.mark.full
+@pytest.mark.parametrize("item", WRONG_STOCHASTIC, ids=_impl_id("WRONG"))
+def test_wrong_answer_fails_on_twenty_other_seeds(item):
+    """... and on ≥ 95 % of 20 shifted seeds (full tier)."""
+    _assert_refused_on_shifts(item, SHIFTS_FULL, 19)
+
+
+MIN_WRONG = 5
+
+
+@pytest.mark.parametrize("item", ALL_CHECKS, ids=check_id)
+def test_every_check_has_five_wrong_answers(item):
+    """Issue 13: ≥ 5 plausible wrong answers per check (global rng, fixed seed, reused draw, input mutated,
+    wrong boundary, missing raise, low-moment-only distribution, ...)."""
+    unit, check = item
+    n = len(corpus(unit.name).WRONG.get(check.name, []))
+    assert n >= MIN_WRONG, f"{unit.name}:{check.name} has {n} wrong answers, needs ≥ {MIN_WRONG}"
+
+
 def test_probe_error_fails_with_reason():
     unit, check = ALL_CHECKS[0]
 

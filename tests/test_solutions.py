@@ -70,3 +70,20 @@ def test_command_writes_the_notebook(tmp_path, capsys):
     assert written.is_file() and str(written) in capsys.readouterr().out
     assert main(["solutions", "99-no-such-unit", "--out", str(tmp_path)]) == 1
     assert course.root() not in written.parents
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.name)
+def test_graders_sheet_has_every_written_question_and_its_mark_scheme(unit, tmp_path):
+    from autograder.solutions import write_mark_schemes
+
+    (path,) = write_mark_schemes([unit.name], tmp_path)
+    page = path.read_text(encoding="utf-8")
+    written = [
+        c for c in unit.read().cells if course.nbgrader_meta(c).get("grade_id", "").startswith("written_")
+    ]
+    assert written
+    for cell in written:
+        gid = course.nbgrader_meta(cell)["grade_id"]
+        assert f'id="{gid}"' in page
+    assert page.count("Mark scheme (") == len(written)
+    assert "BEGIN SOLUTION" not in page and "END SOLUTION" not in page

@@ -52,3 +52,27 @@ def test_random_rewards_mean_and_spread_match_the_closed_forms():
         assert abs(last.var(ddof=1) / var_w - 1) < 5 * math.sqrt(2 / n_runs)
     curve = ns["rw_mean_weight"](n_trials, 0.1, p)
     assert curve[0] == 0 and math.isclose(curve[-1], p, rel_tol=1e-6)
+
+
+def test_contingency_weight_approaches_delta_p_on_several_seeds():
+    """Rescorla (1968) under the RW rule: w_CS → P(US | CS) − P(US | no CS), w_context → P(US | no CS)."""
+    ns = reference(UNIT)
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        stimuli, rewards = ns["contingency_trials"](20_000, 0.5, 0.6, 0.2, rng)
+        late = ns["rescorla_wagner"](stimuli, rewards, 0.02)[10_000:].mean(axis=0)
+        assert abs(late[1] - 0.4) < 0.03 and abs(late[0] - 0.2) < 0.03
+
+
+def test_kalman_filter_shows_backward_blocking_and_rw_does_not():
+    """Dayan & Kakade (2001): compound trials anti-correlate the weights; s1-alone trials then lower w2."""
+    ns = reference(UNIT)
+    stimuli = np.vstack([np.ones((20, 2)), np.tile([1.0, 0.0], (20, 1))])
+    means, covs = ns["kalman_conditioning"](stimuli, np.ones(40), 1.0, 0.3, 0.01)
+    assert covs[20, 0, 1] < 0
+    assert means[20, 1] - means[-1, 1] > 0.1
+    rw = ns["rescorla_wagner"](stimuli, np.ones(40), 0.2)
+    assert rw[20, 1] == rw[-1, 1]
+    # the covariances stay symmetric and positive definite
+    assert np.allclose(covs, np.transpose(covs, (0, 2, 1)))
+    assert np.all(np.linalg.eigvalsh(covs) > 0)

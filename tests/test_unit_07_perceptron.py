@@ -55,3 +55,18 @@ def test_xor_two_hidden_units_fail_on_about_a_quarter_of_seeds():
     fail_2 = 1 - np.mean([_solves_xor(ns, 2, s) for s in range(300)])
     assert abs(fail_2 - 0.27) < 0.08
     assert all(_solves_xor(ns, 8, s) for s in range(100))
+
+
+def test_budget_cases_sit_exactly_on_the_last_allowed_epoch():
+    """Issue 13: one hidden case converges in its last allowed epoch, the next has one epoch too few."""
+    from autograder.judges.perceptron import PERCEPTRON_CASES, perceptron_reference
+
+    ns = reference(UNIT)
+    budget = [c for c in PERCEPTRON_CASES if "fixed_seed" in c]
+    assert len(budget) == 2
+    exact, short = sorted(budget, key=lambda c: -c["max_epochs"])
+    assert exact["max_epochs"] == short["max_epochs"] + 1 >= 3
+    for case, converged in ((exact, True), (short, False)):
+        X, y, _w, _b = perceptron_case(case)
+        assert perceptron_reference(X, y, case["lr"], case["max_epochs"])[3] is converged
+        assert ns["perceptron_train"](X, y, lr=case["lr"], max_epochs=case["max_epochs"])[3] is converged

@@ -4,6 +4,7 @@ deterministic checks under other seeds, torchrun, and the benchmark's speed-up."
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
 import subprocess
@@ -181,15 +182,39 @@ def test_benchmark_smoke():
 
 
 @pytest.mark.full
-def test_full_recipe_reaches_the_target_three_times_sooner(capsys):
-    """The CPU ablation (one repeat, no torch.compile): the full recipe beats the naive baseline ≥ 3×."""
+def test_full_recipe_trains_faster_than_the_tuned_naive_one(tmp_path):
+    """The fair CPU benchmark (every recipe tuned on the same grid, 3 runs each): the full recipe processes
+    ≥ 1.3× the naive recipe's images per second, and every row's time to target is images ÷ images/s. (At
+    this 3-epoch budget it does not reach the naive accuracy sooner: see benchmarks/README.md.)"""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import cnn_speedrun
 
-    args = ["--repeats", "1", "--no-compile", "--no-record", "--device", "cpu", "--threads", "1"]
+    out = tmp_path / "cpu.json"
+    args = ["--device", "cpu", "--threads", "1", "--runs", "3", "--tune-runs", "1", "--json", str(out)]
     assert cnn_speedrun.main(args) == 0
-    line = next(
-        x for x in capsys.readouterr().out.splitlines() if x.startswith("full recipe vs naive baseline")
-    )
-    speedup = float(line.split(":")[1].split("×")[0])
-    assert math.isfinite(speedup) and speedup >= 3.0, line
+    rows = {r["name"]: r for r in json.loads(out.read_text())["rows"]}
+    assert rows["full recipe"]["images_per_s"] >= 1.3 * rows["naive"]["images_per_s"]
+    for r in rows.values():
+        if math.isfinite(r["time_to_target"]):
+            assert math.isclose(r["time_to_target"], r["images_to_target"] / r["images_per_s"])
+
+
+@pytest.mark.full
+def test_ddp_scaling_under_torchrun(tmp_path):
+    """benchmarks/ddp_scaling.py: two gloo processes with a DistributedSampler report a throughput."""
+    torchrun = Path(sys.executable).with_name("torchrun")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    out = tmp_path / "ddp2.json"
+    cmd = [
+        str(torchrun),
+        "--nproc_per_node",
+        "2",
+        str(ROOT / "benchmarks" / "ddp_scaling.py"),
+        "--steps",
+        "4",
+    ]
+    done = subprocess.run([*cmd, "--json", str(out)], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert result["world_size"] == 2 and result["backend"] == "gloo" and result["global_batch"] == 128
+    assert result["images_per_s"] > 0

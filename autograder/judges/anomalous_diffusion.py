@@ -17,6 +17,15 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array, as_float
+from autograder.probes import (
+    guarded_call,
+    raised,
+    require_raises,
+    require_rng_discipline,
+    require_unmodified,
+    rng_trials,
+    with_deps,
+)
 
 # Cases are written into the hidden cells as JSON (``Check.cell_source``), so they hold numbers, strings and
 # lists only: no True/False/None (JSON's true/false/null are not Python). Flags are 0/1; optional keys are
@@ -51,15 +60,14 @@ def probe_ctrw(ctrw, cases):
     for case in cases:
         rng = np.random.default_rng(case["seed"])
         if "bad_alpha" in case:
-            try:
-                ctrw(10, 50.0, case["bad_alpha"], rng)
-            except Exception as err:
-                out.append({"error": type(err).__name__})
-            else:
-                out.append({"error": None})
+            out.append({"error": raised(lambda c=case, g=rng: ctrw(10, 50.0, c["bad_alpha"], g))})
             continue
         x = np.asarray(ctrw(case["n_walkers"], case["t_max"], case["alpha"], rng, dt=case["dt"]), dtype=float)
         item = {"shape": list(x.shape)}
+        if case["encode"] == "shape":
+            item["x0"] = x[:, 0].tolist() if x.ndim == 2 else []
+            out.append(item)
+            continue
         if x.ndim == 2 and x.shape[1] > max(case["sample"]):
             item["x0"] = x[:, 0].tolist()
             if case["encode"] == "changes":
@@ -72,15 +80,10 @@ def probe_ctrw(ctrw, cases):
                 item["idx"], item["val"] = idx, val
             else:
                 item["x"] = np.round(x[:, case["sample"]], 9).tolist()
-        if case.get("repeat"):
-            again = ctrw(
-                case["n_walkers"],
-                case["t_max"],
-                case["alpha"],
-                np.random.default_rng(case["seed"]),
-                dt=case["dt"],
+        if case.get("trials"):
+            item["trials"] = rng_trials(
+                lambda g, c=case: ctrw(6, 40.0, c["alpha"], g, dt=c["dt"]), case["seed"] + 17
             )
-            item["same"] = bool(np.array_equal(np.asarray(again, dtype=float), x))
         out.append(item)
     return out
 
@@ -175,9 +178,10 @@ def _judge_ctrw_samples(f: Findings, case: Mapping[str, Any], got: Mapping[str, 
 
 def judge_ctrw(data: Any, cases: Cases) -> Verdict:
     f = Findings()
-    for case, got in zip(cases, data, strict=True):
+    changes: dict[int, list] = {}  # case index -> every walker's change indices (for the twin comparison)
+    for index, (case, got) in enumerate(zip(cases, data, strict=True)):
         if "bad_alpha" in case:
-            f.require(got.get("error") == "ValueError", "alpha outside 0 < alpha < 1 must raise ValueError")
+            require_raises(f, got.get("error"), "ctrw with alpha outside 0 < alpha < 1")
             continue
         n_times = _n_times(case["t_max"], case["dt"])
         if not f.require(
@@ -188,10 +192,23 @@ def judge_ctrw(data: Any, cases: Cases) -> Verdict:
         f.require(
             np.all(as_array(got["x0"], (case["n_walkers"],), "x0") == 0), "every walker must start at x = 0"
         )
-        if "same" in got:
-            f.require(got["same"] is True, "all randomness must come from rng (same seed, same walk)")
+        if case.get("trials"):
+            require_rng_discipline(f, got.get("trials"), "ctrw")
+        if case["encode"] == "shape":
+            continue
         if case["encode"] == "changes":
             _judge_ctrw_changes(f, case, got, n_times)
+            changes[index] = [list(k) for k in got["idx"]]
+            twin = case.get("twin_of")
+            if twin is not None and twin in changes and len(changes[twin]) == len(changes[index]):
+                # another seed: the walkers' jump times must differ (a waiting time drawn from a fixed seed
+                # repeats them); two independent walkers share every jump time rarely (< 15 % here)
+                same = np.mean([a == b for a, b in zip(changes[index], changes[twin], strict=True)])
+                f.require(
+                    same <= 0.5,
+                    "two calls with different seeds give the same jump times: draw the waiting times from "
+                    "the rng argument",
+                )
         else:
             _judge_ctrw_samples(f, case, got)
     return f.verdict()
@@ -207,7 +224,7 @@ CTRW_CASES = [
         "sample": [0],
         "survival_at": [2, 5, 20, 100],
         "count_at": [10, 50, 400],
-        "repeat": 1,
+        "trials": 1,
         "seed": 72_101,
     },
     {
@@ -230,6 +247,59 @@ CTRW_CASES = [
         "sample": [0, 1, 2, 4, 8, 20, 40, 100, 200, 400],
         "seed": 72_103,
     },
+    # time grids at a rounding edge: 0.7 / 0.1 = 6.999…, 10.6 / 1 rounds up but floors down
+    {"n_walkers": 3, "t_max": 0.7, "alpha": 0.5, "dt": 0.1, "encode": "shape", "sample": [0], "seed": 72_108},
+    {
+        "n_walkers": 2,
+        "t_max": 10.6,
+        "alpha": 0.5,
+        "dt": 1.0,
+        "encode": "shape",
+        "sample": [0],
+        "seed": 72_109,
+    },
+    # case 1 again with another seed: the jump times must change
+    {
+        "n_walkers": 200,
+        "t_max": 150.25,
+        "alpha": 0.7,
+        "dt": 0.5,
+        "encode": "changes",
+        "sample": [0],
+        "survival_at": [3, 6, 20, 80],
+        "count_at": [20, 100, 300],
+        "twin_of": 1,
+        "seed": 72_110,
+    },
+    # a short horizon: the jumps in the last interval (2, 3] must count (P(first jump there) ≈ 0.13)
+    {
+        "n_walkers": 2000,
+        "t_max": 3.0,
+        "alpha": 0.5,
+        "dt": 1.0,
+        "encode": "samples",
+        "sample": [0, 1, 2, 3],
+        "seed": 72_111,
+    },
+    # n_times = floor(t_max/dt + 1e-9) + 1 exactly: t_max/dt = 3 − 7e-10 gives 4 times, 3 − 1.5e-9 gives 3
+    {
+        "n_walkers": 2,
+        "t_max": 3.0 - 7e-10,
+        "alpha": 0.5,
+        "dt": 1.0,
+        "encode": "shape",
+        "sample": [0],
+        "seed": 72_112,
+    },
+    {
+        "n_walkers": 2,
+        "t_max": 3.0 - 1.5e-9,
+        "alpha": 0.5,
+        "dt": 1.0,
+        "encode": "shape",
+        "sample": [0],
+        "seed": 72_113,
+    },
     {"bad_alpha": 1.0, "seed": 72_104},
     {"bad_alpha": 0.0, "seed": 72_105},
     {"bad_alpha": 1.5, "seed": 72_106},
@@ -248,7 +318,10 @@ def probe_fbm(fbm, cases):
         x = np.asarray(
             fbm(case["n_walkers"], case["n_steps"], case["hurst"], np.random.default_rng(case["seed"]))
         )
-        out.append({"shape": list(x.shape), "x": np.round(x.astype(float), 8).tolist()})
+        item = {"shape": list(x.shape), "x": np.round(x.astype(float), 8).tolist()}
+        if case.get("trials"):
+            item["trials"] = rng_trials(lambda g, c=case: fbm(5, 6, c["hurst"], g), case["seed"] + 17)
+        out.append(item)
     return out
 
 
@@ -269,6 +342,8 @@ def judge_fbm(data: Any, cases: Cases) -> Verdict:
             continue
         x = as_array(got["x"], (n_w, n_s + 1), "positions")
         f.require(np.all(np.abs(x[:, 0]) <= 1e-12), "every path must start at x = 0")
+        if case.get("trials"):
+            require_rng_discipline(f, got.get("trials"), "fbm")
         # Whitening with the exact covariance turns an exact fBM into independent standard normals.
         lower = np.linalg.cholesky(fbm_covariance(n_s, case["hurst"]))
         z = np.linalg.solve(lower, x[:, 1:].T)  # (n_steps, n_walkers)
@@ -298,7 +373,7 @@ def judge_fbm(data: Any, cases: Cases) -> Verdict:
 
 
 FBM_CASES = [
-    {"n_walkers": 150, "n_steps": 20, "hurst": 0.3, "seed": 72_201},
+    {"n_walkers": 150, "n_steps": 20, "hurst": 0.3, "trials": 1, "seed": 72_201},
     {"n_walkers": 120, "n_steps": 24, "hurst": 0.75, "seed": 72_202},
     {"n_walkers": 150, "n_steps": 16, "hurst": 0.62, "seed": 72_203},
 ]
@@ -319,10 +394,10 @@ def probe_levy_walk(levy_walk, cases):
         if x.ndim == 2 and x.shape[1] > max(case["sample"]):
             item["x"] = np.round(x[:, case["sample"]], 7).tolist()
             item["paths"] = np.round(x[: case["n_paths"]], 7).tolist()
-        if case.get("repeat"):
-            rng = np.random.default_rng(case["seed"])
-            again = levy_walk(case["n_walkers"], case["n_steps"], case["mu"], rng, speed=case["speed"])
-            item["same"] = bool(np.array_equal(np.asarray(again, dtype=float), x))
+        if case.get("trials"):
+            item["trials"] = rng_trials(
+                lambda g, c=case: levy_walk(6, 20, c["mu"], g, speed=c["speed"]), case["seed"] + 17
+            )
         out.append(item)
     return out
 
@@ -357,17 +432,38 @@ def levy_reference(
 
 def judge_levy_walk(data: Any, cases: Cases) -> Verdict:
     f = Findings()
-    for case, got in zip(cases, data, strict=True):
+    seen: dict[int, np.ndarray] = {}  # case index -> sampled positions / speed (for the twin comparison)
+    for index, (case, got) in enumerate(zip(cases, data, strict=True)):
         n_w, n_s, v = case["n_walkers"], case["n_steps"], case["speed"]
         if not f.require(
             tuple(got["shape"]) == (n_w, n_s + 1), "positions must have shape (n_walkers, n_steps + 1)"
         ):
             continue
-        if "same" in got:
-            f.require(got["same"] is True, "all randomness must come from rng (same seed, same walk)")
+        if case.get("trials"):
+            require_rng_discipline(f, got.get("trials"), "levy_walk")
         sample = case["sample"]
         x = as_array(got["x"], (n_w, len(sample)), "positions") / v
         paths = as_array(got["paths"], (case["n_paths"], n_s + 1), "paths") / v
+        seen[index] = x
+        twin = case.get("twin_of")
+        if twin is not None and twin in seen and seen[twin].shape == x.shape and sample[1] == 1:
+            # another seed: first directions agree for half the walkers; a turn inside (1, 2] or (2, 3] leaves
+            # |Δx| < 1 at a value set by the turning time, which two independent walkers share with
+            # probability 0 (shared flight durations repeat it for about a quarter of the walkers)
+            other = seen[twin]
+            agree = np.mean(np.sign(x[:, 1]) == np.sign(other[:, 1]))
+            f.require(
+                abs(agree - 0.5) <= K_SIGMA * math.sqrt(0.25 / n_w),
+                "two calls with different seeds share their flight directions: draw them from the rng "
+                "argument",
+            )
+            d_a, d_b = np.abs(np.diff(x[:, 1:4], axis=1)), np.abs(np.diff(other[:, 1:4], axis=1))
+            repeats = int(np.sum((d_a < 1 - 1e-6) & (np.abs(d_a - d_b) <= 1e-6)))
+            f.require(
+                repeats <= 2,
+                "two calls with different seeds share their flight durations: draw them from the rng "
+                "argument",
+            )
         f.require(np.all(x[:, 0] == 0) and np.all(paths[:, 0] == 0), "every walker must start at x = 0")
         f.require(
             np.all(np.abs(np.diff(paths, axis=1)) <= 1 + 1e-6),
@@ -409,8 +505,18 @@ LEVY_CASES = [
         "speed": 1.0,
         "sample": [0, 1, 2, 3, 5, 10, 30, 100, 200],
         "n_paths": 20,
-        "repeat": 1,
+        "trials": 1,
         "seed": 72_301,
+    },
+    {
+        "n_walkers": 300,
+        "n_steps": 200,
+        "mu": 1.5,
+        "speed": 1.0,
+        "sample": [0, 1, 2, 3, 5, 10, 30, 100, 200],
+        "n_paths": 2,
+        "twin_of": 0,
+        "seed": 72_304,
     },
     {
         "n_walkers": 300,
@@ -441,7 +547,8 @@ def make_trajectory(case):
 
     rng = np.random.default_rng(case["seed"])
     n = case["n"]
-    return 3.0 + 0.05 * np.arange(n) + np.cumsum(rng.normal(size=n)) * np.linspace(0.5, 2.0, n)
+    x = 3.0 + 0.05 * np.arange(n) + np.cumsum(rng.normal(size=n)) * np.linspace(0.5, 2.0, n)
+    return np.rint(3 * x).astype(int) if case.get("integer") else x
 
 
 def probe_time_averaged_msd(time_averaged_msd, cases):
@@ -452,11 +559,11 @@ def probe_time_averaged_msd(time_averaged_msd, cases):
         x = make_trajectory(case)
         lags = np.array(case["lags"]) if case.get("as_array") else list(case["lags"])
         try:
-            res = time_averaged_msd(x, lags)
+            res, modified = guarded_call(time_averaged_msd, x, lags)
         except Exception as err:
             out.append({"error": type(err).__name__})
             continue
-        out.append({"msd": np.asarray(res, dtype=float).tolist()})
+        out.append({"msd": np.asarray(res, dtype=float).tolist(), "modified": modified})
     return out
 
 
@@ -464,13 +571,12 @@ def judge_time_averaged_msd(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         if case.get("bad"):
-            f.require(
-                got.get("error") == "ValueError", "a lag outside 1 ≤ lag < len(x) must raise ValueError"
-            )
+            require_raises(f, got.get("error"), "time_averaged_msd with a lag outside 1 ≤ lag < len(x)")
             continue
         if not f.require("msd" in got, "time_averaged_msd raised an error on valid lags"):
             continue
-        x = make_trajectory(case)
+        require_unmodified(f, got["modified"], "time_averaged_msd")
+        x = make_trajectory(case).astype(float)
         want = np.array([np.mean((x[lag:] - x[:-lag]) ** 2) for lag in case["lags"]])
         got_msd = as_array(got["msd"], (len(case["lags"]),), "time-averaged MSD")
         f.require(
@@ -485,6 +591,7 @@ TAMSD_CASES = [
     {"n": 50, "lags": [1, 2, 3, 10, 49], "seed": 72_401},
     {"n": 300, "lags": [7, 1, 150, 299, 20], "as_array": 1, "seed": 72_402},
     {"n": 2, "lags": [1], "seed": 72_403},
+    {"n": 40, "lags": [1, 5, 39], "integer": 1, "as_array": 1, "seed": 72_407},  # an integer trajectory
     {"n": 30, "lags": [0], "bad": 1, "seed": 72_404},
     {"n": 30, "lags": [2, 30], "bad": 1, "as_array": 1, "seed": 72_405},
     {"n": 30, "lags": [3, -1], "bad": 1, "seed": 72_406},
@@ -509,7 +616,11 @@ def make_ensemble(case):
 def probe_ensemble_msd(ensemble_msd, cases):
     import numpy as np
 
-    return [np.asarray(ensemble_msd(make_ensemble(case)), dtype=float).tolist() for case in cases]
+    out = []
+    for case in cases:
+        res, modified = guarded_call(ensemble_msd, make_ensemble(case))
+        out.append({"msd": np.asarray(res, dtype=float).tolist(), "modified": modified})
+    return out
 
 
 def judge_ensemble_msd(data: Any, cases: Cases) -> Verdict:
@@ -518,9 +629,10 @@ def judge_ensemble_msd(data: Any, cases: Cases) -> Verdict:
         x = make_ensemble(case)
         want = ((x - x[:, :1]) ** 2).mean(axis=0)
         f.require(
-            np.allclose(as_array(got, (x.shape[1],), "ensemble MSD"), want, rtol=1e-9, atol=1e-12),
+            np.allclose(as_array(got["msd"], (x.shape[1],), "ensemble MSD"), want, rtol=1e-9, atol=1e-12),
             "the ensemble MSD is not the mean over walkers of (X[:, t] − X[:, 0])²",
         )
+        require_unmodified(f, got["modified"], "ensemble_msd")
     return f.verdict()
 
 
@@ -545,6 +657,9 @@ def make_msd_curve(case):
     t = np.arange(case["n"], dtype=float) * case["dt"]
     if kind == "noisy":
         msd = case["prefactor"] * t ** case["alpha"] * np.exp(0.2 * rng.normal(size=t.size))
+    elif kind == "offset":  # localization noise: a positive MSD at lag 0, and one estimate exactly 0
+        msd = case["prefactor"] * t ** case["alpha"] * np.exp(0.1 * rng.normal(size=t.size)) + 0.3
+        msd[2] = 0.0
     else:  # "crossover": ballistic below t = 1, diffusive above, with noise and one negative estimate
         msd = 2 * (t - 1 + np.exp(-t)) * np.exp(0.1 * rng.normal(size=t.size))
         msd[3] = -0.01
@@ -555,10 +670,12 @@ def probe_anomalous_exponent(anomalous_exponent, cases):
     out = []
     for case in cases:
         t, msd = make_msd_curve(case)
-        if case.get("t_range") is None:
-            out.append(float(anomalous_exponent(t, msd)))
-        else:
-            out.append(float(anomalous_exponent(t, msd, t_range=tuple(case["t_range"]))))
+        kwargs = {} if case.get("t_range") is None else {"t_range": tuple(case["t_range"])}
+        if case.get("bad"):
+            out.append({"error": raised(lambda a=t, b=msd, k=kwargs: anomalous_exponent(a, b, **k))})
+            continue
+        res, modified = guarded_call(anomalous_exponent, t, msd, **kwargs)
+        out.append({"alpha": float(res), "modified": modified})
     return out
 
 
@@ -574,9 +691,13 @@ def _exponent_reference(t: np.ndarray, msd: np.ndarray, t_range: Sequence[float]
 def judge_anomalous_exponent(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
+        if case.get("bad"):
+            require_raises(f, got.get("error"), "anomalous_exponent with fewer than two usable points")
+            continue
         t, msd = make_msd_curve(case)
         want = _exponent_reference(t, msd, case.get("t_range"))
-        value = as_float(got, "exponent")
+        value = as_float(got["alpha"], "exponent")
+        require_unmodified(f, got["modified"], "anomalous_exponent")
         if case["kind"] == "power":
             f.require(
                 abs(value - case["alpha"]) <= 1e-8, "an exact power law A·t^alpha must give alpha (for any A)"
@@ -605,6 +726,20 @@ EXPONENT_CASES = [
     },
     {"kind": "crossover", "n": 200, "dt": 0.05, "t_range": [0.5, 3.0], "seed": 72_503},
     {"kind": "crossover", "n": 120, "dt": 0.1, "seed": 72_504},
+    # t = 0 carries a positive MSD and one estimate at t > 0 is exactly 0: both must be skipped
+    {"kind": "offset", "n": 40, "dt": 0.5, "alpha": 0.8, "prefactor": 1.5, "seed": 72_507},
+    # exactly two usable points (t = 0 and the negative estimate are skipped): the line through them
+    {"kind": "crossover", "n": 4, "dt": 0.5, "seed": 72_505},
+    # fewer than two usable points must raise ValueError
+    {
+        "kind": "power",
+        "t": [0.0, 1.0, 2.0, 3.0],
+        "alpha": 0.5,
+        "prefactor": 1.0,
+        "t_range": [1.5, 2.5],
+        "bad": 1,
+    },
+    {"kind": "crossover", "n": 30, "dt": 0.1, "t_range": [0.31, 0.38], "bad": 1, "seed": 72_506},
 ]
 
 
@@ -666,8 +801,9 @@ def probe_msd_exponents(msd_exponents, cases):
     out = []
     for case in cases:
         x = make_ensemble(case)
-        res = msd_exponents(x, np.array(case["lags"]))
-        out.append([float(v) for v in res])
+        lags = list(case["lags"]) if case.get("as_list") else np.array(case["lags"])
+        res, modified = guarded_call(msd_exponents, x, lags)
+        out.append({"pair": [float(v) for v in res], "modified": modified})
     return out
 
 
@@ -679,7 +815,8 @@ def judge_msd_exponents(data: Any, cases: Cases) -> Verdict:
         ea = ((x[:, lags] - x[:, :1]) ** 2).mean(axis=0)
         ta = np.mean([[np.mean((row[lag:] - row[:-lag]) ** 2) for lag in lags] for row in x], axis=0)
         want = (_exponent_reference(lags, ea, None), _exponent_reference(lags, ta, None))
-        pair = as_array(got, (2,), "(alpha_ensemble, alpha_time)")
+        pair = as_array(got["pair"], (2,), "(alpha_ensemble, alpha_time)")
+        require_unmodified(f, got["modified"], "msd_exponents")
         f.require(
             abs(pair[0] - want[0]) <= 1e-7,
             "alpha_ensemble is not the exponent of the ensemble MSD (relative to each walker's start) "
@@ -696,13 +833,22 @@ def judge_msd_exponents(data: Any, cases: Cases) -> Verdict:
 EXPONENTS_CASES = [
     {"shape": [30, 400], "lags": [1, 2, 4, 8, 16, 32, 40], "seed": 72_601},
     {"shape": [20, 300], "lags": [3, 10, 30], "seed": 72_602},
+    {"shape": [12, 80], "lags": [1, 2, 5, 20, 79], "as_list": 1, "seed": 72_603},  # lags as a list
 ]
 
 
 CHECKS = [
-    Check("ctrw", ("ctrw",), 3, CTRW_CASES, probe_ctrw, judge_ctrw),
-    Check("fbm", ("fbm",), 3, FBM_CASES, probe_fbm, judge_fbm),
-    Check("levy_walk", ("levy_walk",), 3, LEVY_CASES, probe_levy_walk, judge_levy_walk),
+    Check("ctrw", ("ctrw",), 3, CTRW_CASES, probe_ctrw, judge_ctrw, helpers=with_deps(rng_trials, raised)),
+    Check("fbm", ("fbm",), 3, FBM_CASES, probe_fbm, judge_fbm, helpers=with_deps(rng_trials)),
+    Check(
+        "levy_walk",
+        ("levy_walk",),
+        3,
+        LEVY_CASES,
+        probe_levy_walk,
+        judge_levy_walk,
+        helpers=with_deps(rng_trials),
+    ),
     Check(
         "time_averaged_msd",
         ("time_averaged_msd",),
@@ -710,7 +856,7 @@ CHECKS = [
         TAMSD_CASES,
         probe_time_averaged_msd,
         judge_time_averaged_msd,
-        helpers=(make_trajectory,),
+        helpers=(make_trajectory, *with_deps(guarded_call)),
     ),
     Check(
         "ensemble_msd",
@@ -719,7 +865,7 @@ CHECKS = [
         EAMSD_CASES,
         probe_ensemble_msd,
         judge_ensemble_msd,
-        helpers=(make_ensemble,),
+        helpers=(make_ensemble, *with_deps(guarded_call)),
     ),
     Check(
         "anomalous_exponent",
@@ -728,7 +874,7 @@ CHECKS = [
         EXPONENT_CASES,
         probe_anomalous_exponent,
         judge_anomalous_exponent,
-        helpers=(make_msd_curve,),
+        helpers=(make_msd_curve, *with_deps(guarded_call, raised)),
     ),
     Check("classify", ("classify",), 1, CLASSIFY_CASES, probe_classify, judge_classify),
     Check(
@@ -738,6 +884,6 @@ CHECKS = [
         EXPONENTS_CASES,
         probe_msd_exponents,
         judge_msd_exponents,
-        helpers=(make_ensemble,),
+        helpers=(make_ensemble, *with_deps(guarded_call)),
     ),
 ]

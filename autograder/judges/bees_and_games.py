@@ -13,6 +13,13 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array
+from autograder.probes import (
+    guarded_call,
+    require_rng_discipline,
+    require_unmodified,
+    rng_trials,
+    with_deps,
+)
 
 # Cases are written into the notebook as JSON inside Python code: no None, True or False in them.
 
@@ -55,9 +62,15 @@ def probe_softmax_choice(softmax_choice, cases):
     for case in cases:
         rng = np.random.default_rng(case["seed"])
         values = np.asarray(case["values"], dtype=float)
-        out.append(
-            [as_index(softmax_choice(values.copy(), case["beta"], rng)) for _ in range(case["n_draws"])]
+        draws = [as_index(softmax_choice(values.copy(), case["beta"], rng)) for _ in range(case["n_draws"])]
+        if not case.get("trials"):
+            out.append(draws)
+            continue
+        trials = rng_trials(
+            lambda g, c=case: [as_index(softmax_choice(list(c["values"]), c["beta"], g)) for _ in range(40)],
+            case["seed"] + 3,
         )
+        out.append({"draws": draws, "trials": trials})
     return out
 
 
@@ -65,6 +78,11 @@ def judge_softmax_choice(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         n_options = len(case["values"])
+        if case.get("trials"):
+            if not isinstance(got, dict):
+                raise JudgeError("the probe returned no result")
+            require_rng_discipline(f, got.get("trials"), "softmax_choice")
+            got = got.get("draws")
         draws = _int_list(got, case["n_draws"], "the draws")
         if not f.require(
             all(0 <= d < n_options for d in draws), "softmax_choice must return an index 0 … len(values) − 1"
@@ -80,13 +98,18 @@ def judge_softmax_choice(data: Any, cases: Cases) -> Verdict:
 
 
 SOFTMAX_CASES = [
-    {"values": [0.0, 1.0], "beta": 1.0, "n_draws": 3000, "seed": 60_611},
+    {"values": [0.0, 1.0], "beta": 1.0, "n_draws": 3000, "seed": 60_611, "trials": 1},
     {"values": [2.0, 0.5, -1.0, 1.0], "beta": 2.5, "n_draws": 3000, "seed": 60_612},
     {"values": [0.3, 0.3, 0.3], "beta": 4.0, "n_draws": 2000, "seed": 60_613},
     {"values": [1.0, 3.0, 2.0], "beta": 0.0, "n_draws": 2000, "seed": 60_614},
     {"values": [-3.0, 0.0], "beta": 0.5, "n_draws": 2000, "seed": 60_615},
     {"values": [500.0, 501.0, 499.0], "beta": 2.0, "n_draws": 2000, "seed": 60_616, "large": 1},
     {"values": [0.7], "beta": 1.0, "n_draws": 50, "seed": 60_617},
+    # β·values from −1600 to 1600: exp overflows unless the maximum is subtracted (not the mean or minimum)
+    {"values": [-400.0, 0.0, 399.8, 400.0], "beta": 4.0, "n_draws": 2000, "seed": 60_618, "large": 1},
+    # all β·values far below −745: exp underflows to 0 without the shift
+    {"values": [-800.0, -800.5], "beta": 1.0, "n_draws": 2000, "seed": 60_619, "large": 1},
+    {"values": [3, 1, 2], "beta": 1, "n_draws": 2000, "seed": 60_620},
 ]
 
 
@@ -117,6 +140,12 @@ def probe_bee_foraging(bee_foraging, cases):
             utility=bee_utility(case["utility"]),
             swap_at=None if case["swap_at"] < 0 else case["swap_at"],
         )
+        trials = rng_trials(
+            lambda g, c=case: bee_foraging(
+                60, c["epsilon"], 0.2, g, utility=bee_utility(c["utility"]), swap_at=None
+            ),
+            case["seed"] + 5,
+        )
         choices = np.asarray(choices)
         values = np.asarray(values, dtype=float)
         integral = choices.size > 0 and bool(np.all(np.asarray(choices, dtype=float) == np.rint(choices)))
@@ -126,6 +155,7 @@ def probe_bee_foraging(bee_foraging, cases):
                 "integral": integral,
                 "choices": np.rint(np.asarray(choices, dtype=float)).astype(int).tolist() if integral else [],
                 "values": values.tolist(),
+                "trials": trials,
             }
         )
     return out
@@ -135,6 +165,7 @@ def judge_bee_foraging(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         n, eps, beta = case["n_visits"], case["epsilon"], case["beta"]
+        require_rng_discipline(f, got.get("trials"), "bee_foraging")
         if not f.require(
             got["choices_shape"] == [n] and got["integral"], "choices must be n_visits integer indices"
         ):
@@ -200,6 +231,8 @@ BEE_CASES = [
     {"n_visits": 600, "epsilon": 0.6, "beta": 1.5, "utility": "sqrt", "swap_at": 300, "seed": 60_622},
     {"n_visits": 500, "epsilon": 0.3, "beta": 3.0, "utility": "saturating", "swap_at": 0, "seed": 60_623},
     {"n_visits": 400, "epsilon": 1.0, "beta": 0.5, "utility": "identity", "swap_at": 137, "seed": 60_624},
+    # β = 0: a coin flip, so the gamble is sampled often enough to test its 1-in-3 jackpot rate
+    {"n_visits": 6000, "epsilon": 0.2, "beta": 0.0, "utility": "identity", "swap_at": 3000, "seed": 60_625},
 ]
 
 
@@ -231,13 +264,19 @@ def probe_td_update(td_update, cases):
     for case in cases:
         pool, start, steps = make_td_transitions(case)
         values = dict(start)
-        returned, stored = [], []
+        returned, stored, sizes = [], [], []
         for i, j, reward in steps:
             nxt = None if j is None else pool[j]
             returned.append(float(td_update(values, pool[i], nxt, reward, case["alpha"])))
             stored.append(float(values.get(pool[i], -1.0)))
+            sizes.append(len(values))
         out.append(
-            {"returned": returned, "stored": stored, "final": [float(values.get(s, 0.5)) for s in pool]}
+            {
+                "returned": returned,
+                "stored": stored,
+                "final": [float(values.get(s, 0.5)) for s in pool],
+                "sizes": sizes,
+            }
         )
     return out
 
@@ -252,11 +291,13 @@ def judge_td_update(data: Any, cases: Cases) -> Verdict:
         final = as_array(got["final"], (len(pool),), "final values")
         values = dict(start)
         want = np.empty(n)
+        want_sizes = []
         for k, (i, j, reward) in enumerate(steps):
             v = values.get(pool[i], 0.5)
             target = reward if j is None else values.get(pool[j], 0.5)
             values[pool[i]] = v + case["alpha"] * (target - v)
             want[k] = values[pool[i]]
+            want_sizes.append(len(values))
         f.require(
             np.allclose(stored, want, rtol=1e-9, atol=1e-12),
             "the values stored in the dict do not follow V ← V + α·(target − V) with target V(next_state) "
@@ -268,6 +309,10 @@ def judge_td_update(data: Any, cases: Cases) -> Verdict:
         f.require(
             np.allclose(final, [values.get(s, 0.5) for s in pool], rtol=1e-9, atol=1e-12),
             "after a sequence of updates the dict holds wrong values (only V(state) may change)",
+        )
+        f.require(
+            got.get("sizes") == want_sizes,
+            "td_update must add only `state` to the dict (a missing next_state is read as 0.5, not stored)",
         )
     return f.verdict()
 
@@ -331,10 +376,20 @@ def probe_epsilon_greedy_move(epsilon_greedy_move, cases):
     for case in cases:
         rng = np.random.default_rng(case["seed"] + 7)
         if case["kind"] == "greedy":
-            moves = []
-            for board, values in make_chooser_positions(case):
-                moves.append(as_move(epsilon_greedy_move(values, board, 0.0, rng)))
-            out.append(moves)
+            moves, modified = [], []
+            for k, (board, values) in enumerate(make_chooser_positions(case)):
+                eps = 0.0 if k % 2 == 0 else 0  # an int 0 is a valid ε too
+                move, changed = guarded_call(epsilon_greedy_move, values, board, eps, rng)
+                moves.append(as_move(move))
+                modified.extend(changed)
+            out.append({"moves": moves, "modified": sorted(set(modified), key=str)})
+        elif case["kind"] == "trials":
+            board = tuple(case["board"])
+            trials = rng_trials(
+                lambda g, b=board: [as_move(epsilon_greedy_move({}, b, 0.5, g)) for _ in range(30)],
+                case["seed"],
+            )
+            out.append({"trials": trials})
         elif case["kind"] == "explore":
             board = tuple(case["board"])
             values = {tuple(s): v for s, v in case["values"]}
@@ -364,9 +419,16 @@ def _after(board: tuple[int, ...], move: int) -> tuple[int, ...]:
 def judge_epsilon_greedy_move(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
-        if case["kind"] == "greedy":
+        if case["kind"] == "trials":
+            if not isinstance(got, dict):
+                raise JudgeError("the probe returned no result")
+            require_rng_discipline(f, got.get("trials"), "epsilon_greedy_move")
+        elif case["kind"] == "greedy":
             positions = make_chooser_positions(case)
-            moves = _int_list(got, len(positions), "the moves")
+            if not isinstance(got, dict):
+                raise JudgeError("the probe returned no result")
+            require_unmodified(f, got.get("modified"), "epsilon_greedy_move (it only reads `values`)")
+            moves = _int_list(got.get("moves"), len(positions), "the moves")
             legal_ok = best_ok = True
             for (board, values), m in zip(positions, moves, strict=True):
                 legal = [i for i in range(9) if board[i] == 0]
@@ -429,6 +491,7 @@ CHOOSER_CASES = [
         "seed": 60_644,
     },
     {"kind": "error", "boards": [[1, 1, 1, 2, 2, 0, 0, 0, 0], [1, 2, 1, 1, 2, 2, 2, 1, 1]], "seed": 60_645},
+    {"kind": "trials", "board": [0, 0, 0, 0, 0, 0, 0, 0, 0], "seed": 60_646},
 ]
 
 
@@ -474,6 +537,20 @@ def probe_train_self_play(train_self_play, cases):
             values = train_self_play(case["n_games"], case["alpha"], 0.0, rng, dict(start))
             changed = sorted((code(s), float(v)) for s, v in values.items() if start.get(s, 0.5) != v)
             out.append({"codes": [c for c, _ in changed], "values": [v for _, v in changed]})
+        elif case["kind"] == "explore":
+            # ε = 1: every move is exploratory; one game per call from a dict holding every after-state
+            start = make_initial_values(case)
+            games, same = [], True
+            for k in range(case["n_calls"]):
+                given = dict(start)
+                values = train_self_play(
+                    1, case["alpha"], 1.0, np.random.default_rng([case["seed"], k]), given
+                )
+                same = same and values is given
+                changed = sorted((code(s), float(v)) for s, v in values.items() if start.get(s, 0.5) != v)
+                games.append({"codes": [c for c, _ in changed], "values": [v for _, v in changed]})
+            trials = rng_trials(lambda g, c=case: train_self_play(20, c["alpha"], 0.2, g), case["seed"] + 1)
+            out.append({"games": games, "same_object": bool(same), "trials": trials})
         else:
             values = train_self_play(case["n_games"], case["alpha"], case["epsilon"], rng)
             items = sorted((code(s), float(v)) for s, v in values.items())
@@ -555,9 +632,66 @@ def _loss_rate_vs_random(values: Mapping, n_games: int, seed: int) -> float:
     return losses / n_games
 
 
+def _judge_explore(f: Findings, got: Any, case: Mapping[str, Any]) -> None:
+    """ε = 1, one game per call: the changed after-states must be exactly one game's after-states (every move
+    is exploratory, and the contract updates after every move), with the TD updates of the contract."""
+    if not isinstance(got, Mapping) or not isinstance(got.get("games"), list):
+        raise JudgeError("the probe returned no result")
+    require_rng_discipline(f, got.get("trials"), "train_self_play")
+    f.require(got.get("same_object") is True, "train_self_play must update and return the dict it is given")
+    start = make_initial_values(case)
+    games = got["games"]
+    if len(games) != case["n_calls"]:
+        raise JudgeError("the probe returned the wrong number of games")
+    is_game = updates_ok = True
+    first_moves = set()
+    for game in games:
+        codes = _int_list(game.get("codes"), len(game.get("codes") or []), "the states")
+        vals = as_array(game.get("values"), (len(codes),), "the values")
+        boards = sorted((_decode(c) for c in codes if 0 <= c < 3**9), key=lambda b: 9 - b.count(0))
+        ok = len(boards) == len(codes) and len(boards) >= 5 and boards[0].count(0) == 8
+        for a, b in zip([(0,) * 9, *boards], boards, strict=False):
+            diff = [i for i in range(9) if a[i] != b[i]]
+            ok = ok and len(diff) == 1 and a[diff[0]] == 0 and b == _after(a, diff[0]) and _winner(a) == 0
+        ok = ok and (_winner(boards[-1]) != 0 or 0 not in boards[-1])
+        if not ok:
+            is_game = False
+            continue
+        first_moves.add(boards[0].index(1))
+        want = dict(start)
+        last: dict[int, tuple[int, ...]] = {}
+        for b in boards:
+            player = 1 if b.count(1) > b.count(2) else 2
+            if player in last:
+                prev = last[player]
+                want[prev] += case["alpha"] * (want[b] - want[prev])
+            last[player] = b
+        w = _winner(boards[-1])
+        for player, b in last.items():
+            reward = 0.5 if w == 0 else float(w == player)
+            want[b] += case["alpha"] * (reward - want[b])
+        got_values = dict(zip(boards, vals.tolist(), strict=True))
+        updates_ok &= all(abs(got_values[b] - want[b]) <= 1e-9 for b in boards)
+    if not f.require(
+        is_game,
+        "with ε = 1 (every move exploratory) one game must update every after-state of that game: the "
+        "contract updates after every move, exploratory or not",
+    ):
+        return
+    f.require(
+        updates_ok,
+        "with ε = 1 the TD updates along the game are wrong (each player's previous after-state towards its "
+        "next one; 1 / 0.5 / 0 at the end)",
+    )
+    f.require(len(first_moves) >= 3, "with ε = 1 the first move must be random")
+
+
 def judge_train_self_play(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
+        if case["kind"] == "explore":
+            _judge_explore(f, got, case)
+            continue
         codes = got["codes"]
         n = len(codes) if isinstance(codes, list) else -1
         codes = _int_list(codes, n, "the states")
@@ -610,6 +744,7 @@ def judge_train_self_play(data: Any, cases: Cases) -> Verdict:
 TRAIN_CASES = [
     {"kind": "replay", "n_games": 40, "alpha": 0.25, "seed": 60_651},
     {"kind": "replay", "n_games": 15, "alpha": 0.6, "seed": 60_652},
+    {"kind": "explore", "n_calls": 25, "alpha": 0.3, "seed": 60_654},
     {
         "kind": "learn",
         "n_games": 4000,
@@ -625,7 +760,13 @@ TRAIN_CASES = [
 
 CHECKS = [
     Check(
-        "softmax_choice", ("softmax_choice",), 2, SOFTMAX_CASES, probe_softmax_choice, judge_softmax_choice
+        "softmax_choice",
+        ("softmax_choice",),
+        2,
+        SOFTMAX_CASES,
+        probe_softmax_choice,
+        judge_softmax_choice,
+        helpers=with_deps(rng_trials),
     ),
     Check(
         "bee_foraging",
@@ -634,7 +775,7 @@ CHECKS = [
         BEE_CASES,
         probe_bee_foraging,
         judge_bee_foraging,
-        helpers=(bee_utility,),
+        helpers=(bee_utility, *with_deps(rng_trials)),
     ),
     Check(
         "td_update",
@@ -652,7 +793,7 @@ CHECKS = [
         CHOOSER_CASES,
         probe_epsilon_greedy_move,
         judge_epsilon_greedy_move,
-        helpers=(make_chooser_positions,),
+        helpers=(make_chooser_positions, *with_deps(guarded_call, rng_trials)),
     ),
     Check(
         "train_self_play",
@@ -661,6 +802,6 @@ CHECKS = [
         TRAIN_CASES,
         probe_train_self_play,
         judge_train_self_play,
-        helpers=(make_initial_values,),
+        helpers=(make_initial_values, *with_deps(rng_trials)),
     ),
 ]

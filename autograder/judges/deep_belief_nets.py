@@ -6,6 +6,8 @@ models, exact forward passes and k·σ statistical tests (see CONTRIBUTING.md). 
 ``init_mlp_from_dbn`` imports torch: the function under test returns a PyTorch module.
 """
 
+# Probes build closures inside their loops and call them at once (rng_trials).
+# ruff: noqa: B023
 from __future__ import annotations
 
 import math
@@ -14,6 +16,13 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import K_SIGMA, Cases, Check, Findings, Verdict, as_array, sigmoid
+from autograder.probes import (
+    fingerprint,
+    guarded_call,
+    require_rng_discipline,
+    require_unmodified,
+    rng_trials,
+)
 
 
 def _as_bool(value: Any) -> bool:
@@ -79,20 +88,77 @@ def _rbm_out(rbm):
     return {key: np.asarray(rbm.get(key, []), dtype=float).tolist() for key in ("W", "b_vis", "b_hid")}
 
 
+def make_rbm_case_data(case):
+    """The case's data: binary data around prototypes, optionally with constant columns and integer dtype."""
+    x = make_binary_data(case)
+    if case.get("constant_columns"):
+        x[:, 0] = 0.0  # p = 0, clipped to 0.001
+        x[:, 1] = 1.0  # p = 1, clipped to 0.999
+    if case.get("int_input"):
+        x = x.astype(int)
+    return x
+
+
 def probe_train_rbm(train_rbm, cases):
     import numpy as np
 
     out = []
     for case in cases:
-        x = make_binary_data(case)
-        kept = x.copy()
-        rbm = train_rbm(
-            x, case["n_hidden"], case["epochs"], case["lr"], np.random.default_rng(case["seed"] + 1)
+        x = make_rbm_case_data(case)
+        kwargs = {"batch_size": case["batch_size"]} if "batch_size" in case else {}
+        rbm, modified = guarded_call(
+            train_rbm,
+            x,
+            case["n_hidden"],
+            case["epochs"],
+            case["lr"],
+            np.random.default_rng(case["seed"] + 1),
+            **kwargs,
         )
         res = _rbm_out(rbm)
-        res["input_unchanged"] = bool(np.array_equal(kept, x))
+        res["modified"] = modified
+        if case.get("rng_trials"):
+            res["trials"] = rng_trials(
+                lambda g: train_rbm(
+                    make_rbm_case_data(case), case["n_hidden"], case["epochs"], case["lr"], g, **kwargs
+                ),
+                case["seed"] + 5,
+            )
         out.append(res)
     return out
+
+
+def _reference_rbm(
+    x: np.ndarray, n_hidden: int, epochs: int, lr: float, rng: np.random.Generator, batch_size: int = 20
+) -> dict[str, np.ndarray]:
+    """Grader-side CD-1 training with the contract's draws, in the contract's order."""
+    x = np.asarray(x, dtype=float)
+    n, n_visible = x.shape
+    p = np.clip(x.mean(axis=0), 0.001, 0.999)
+    w = rng.normal(0.0, 0.01, size=(n_visible, n_hidden))
+    b_vis = np.log(p / (1.0 - p))
+    b_hid = np.zeros(n_hidden)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            v = x[order[start : start + batch_size]]
+            p0 = sigmoid(v @ w + b_hid)
+            h = (rng.random(p0.shape) < p0).astype(float)
+            v1 = sigmoid(h @ w.T + b_vis)
+            p1 = sigmoid(v1 @ w + b_hid)
+            w = w + lr * (v.T @ p0 - v1.T @ p1) / len(v)
+            b_vis = b_vis + lr * (v - v1).mean(axis=0)
+            b_hid = b_hid + lr * (p0 - p1).mean(axis=0)
+    return {"W": w, "b_vis": b_vis, "b_hid": b_hid}
+
+
+def _require_same_rbm(f: Findings, got: tuple, want: dict, what: str, stage: str) -> None:
+    w, b_vis, b_hid = got
+    for name, value in (("W", w), ("b_vis", b_vis), ("b_hid", b_hid)):
+        f.require(
+            np.allclose(value, want[name], rtol=1e-6, atol=1e-9),
+            f"{what}: {name} {stage} differs from a grader-side computation on the same rng draws",
+        )
 
 
 def judge_train_rbm(data: Any, cases: Cases) -> Verdict:
@@ -100,18 +166,66 @@ def judge_train_rbm(data: Any, cases: Cases) -> Verdict:
     for case, got in zip(cases, data, strict=True):
         if not f.require("W" in got, "train_rbm must return a dict with keys 'W', 'b_vis' and 'b_hid'"):
             continue
-        x = make_binary_data(case)
-        w, b_vis, b_hid = _params(got, case["n_visible"], case["n_hidden"], "the RBM's")
-        f.require(_as_bool(got.get("input_unchanged")), "train_rbm must not modify X")
-        f.require(
-            _recon_ratio(x, w, b_vis, b_hid) <= case["max_ratio"],
-            "the trained RBM does not reconstruct its training data well (check the CD-1 update, the epochs "
-            "and the mini-batches)",
+        x = make_rbm_case_data(case)
+        params = _params(got, case["n_visible"], case["n_hidden"], "the RBM's")
+        require_unmodified(f, got.get("modified"), "train_rbm")
+        if case.get("rng_trials"):
+            require_rng_discipline(f, got.get("trials"), "train_rbm")
+        kwargs = {"batch_size": case["batch_size"]} if "batch_size" in case else {}
+        want = _reference_rbm(
+            x, case["n_hidden"], case["epochs"], case["lr"], np.random.default_rng(case["seed"] + 1), **kwargs
         )
+        epochs = case["epochs"]
+        stage = "after 0 epochs (the initial state)" if epochs == 0 else f"after {epochs} epoch(s)"
+        _require_same_rbm(f, params, want, "train_rbm", stage)
+        if "max_ratio" in case:
+            f.require(
+                _recon_ratio(np.asarray(x, dtype=float), *params) <= case["max_ratio"],
+                "the trained RBM does not reconstruct its training data well (check the CD-1 update, the "
+                "epochs and the mini-batches)",
+            )
     return f.verdict()
 
 
 TRAIN_RBM_CASES = [
+    # the initial state: W from the first draw, b_vis from the clipped column means, b_hid zero
+    {
+        "n_visible": 9,
+        "n_hidden": 4,
+        "n_protos": 3,
+        "n_data": 30,
+        "noise": 0.1,
+        "epochs": 0,
+        "lr": 0.1,
+        "constant_columns": True,
+        "int_input": True,
+        "seed": 100_103,
+    },
+    # one epoch, a last mini-batch smaller than the others (23 = 4 · 5 + 3)
+    {
+        "n_visible": 7,
+        "n_hidden": 3,
+        "n_protos": 2,
+        "n_data": 23,
+        "noise": 0.1,
+        "epochs": 1,
+        "lr": 0.3,
+        "batch_size": 5,
+        "rng_trials": True,
+        "seed": 100_104,
+    },
+    # a few epochs with the default batch size: a fresh order of the rows every epoch
+    {
+        "n_visible": 10,
+        "n_hidden": 5,
+        "n_protos": 3,
+        "n_data": 50,
+        "noise": 0.05,
+        "epochs": 3,
+        "lr": 0.5,
+        "constant_columns": True,
+        "seed": 100_105,
+    },
     {
         "n_visible": 16,
         "n_hidden": 8,
@@ -146,16 +260,15 @@ def probe_train_dbn(train_dbn, cases):
     out = []
     for case in cases:
         x = make_binary_data(case)
-        kept = x.copy()
-        stack = train_dbn(
-            x, list(case["layer_sizes"]), case["epochs"], case["lr"], np.random.default_rng(case["seed"] + 1)
+        stack, modified = guarded_call(
+            train_dbn,
+            x,
+            list(case["layer_sizes"]),
+            case["epochs"],
+            case["lr"],
+            np.random.default_rng(case["seed"] + 1),
         )
-        out.append(
-            {
-                "stack": [_rbm_out(rbm) for rbm in stack],
-                "input_unchanged": bool(np.array_equal(kept, x)),
-            }
-        )
+        out.append({"stack": [_rbm_out(rbm) for rbm in stack], "modified": modified})
     return out
 
 
@@ -170,18 +283,30 @@ def judge_train_dbn(data: Any, cases: Cases) -> Verdict:
             "train_dbn must return one RBM per entry of layer_sizes",
         ):
             continue
-        f.require(_as_bool(got.get("input_unchanged")), "train_dbn must not modify X")
+        require_unmodified(f, got.get("modified"), "train_dbn")
+        rng = np.random.default_rng(case["seed"] + 1)
         inputs = x
         for level, rbm in enumerate(stack):
             if not f.require("W" in rbm, "each RBM must be a dict with keys 'W', 'b_vis' and 'b_hid'"):
                 break
-            w, b_vis, b_hid = _params(rbm, sizes[level], sizes[level + 1], f"RBM {level + 1}'s")
+            params = _params(rbm, sizes[level], sizes[level + 1], f"RBM {level + 1}'s")
+            want = _reference_rbm(inputs, sizes[level + 1], case["epochs"], case["lr"], rng)
+            ok = all(
+                np.allclose(value, want[name], rtol=1e-6, atol=1e-9)
+                for name, value in zip(("W", "b_vis", "b_hid"), params, strict=True)
+            )
             f.require(
-                _recon_ratio(inputs, w, b_vis, b_hid) <= case["max_ratio"],
+                ok,
+                f"RBM {level + 1} differs from a grader-side computation on the same rng draws: train RBM 1 "
+                "on X, each later RBM on the hidden probabilities of the trained RBM below, all with "
+                "train_rbm and the same rng, bottom first",
+            )
+            f.require(
+                _recon_ratio(inputs, *params) <= case["max_ratio"],
                 f"RBM {level + 1} does not model its input: each RBM must be trained on the hidden "
                 "probabilities of the trained RBM below it",
             )
-            inputs = sigmoid(inputs @ w + b_hid)
+            inputs = sigmoid(inputs @ want["W"] + want["b_hid"])
     return f.verdict()
 
 
@@ -220,9 +345,10 @@ def probe_dbn_transform(dbn_transform, cases):
     out = []
     for case in cases:
         stack, x = make_stack(case)
-        kept = x.copy()
-        res = np.asarray(dbn_transform(stack, x), dtype=float)
-        out.append({"top": res.tolist(), "input_unchanged": bool(np.array_equal(kept, x))})
+        if case.get("int_input"):
+            x = x.astype(int)
+        res, modified = guarded_call(dbn_transform, stack, x)
+        out.append({"top": np.asarray(res, dtype=float).tolist(), "modified": modified})
     return out
 
 
@@ -238,7 +364,7 @@ def judge_dbn_transform(data: Any, cases: Cases) -> Verdict:
             np.allclose(top, want, rtol=1e-9, atol=1e-12),
             f"the top-layer probabilities are wrong for a stack of {len(stack)} RBM(s)",
         )
-        f.require(_as_bool(got.get("input_unchanged")), "dbn_transform must not modify X")
+        require_unmodified(f, got.get("modified"), "dbn_transform")
     return f.verdict()
 
 
@@ -246,6 +372,8 @@ TRANSFORM_CASES = [
     {"sizes": [8, 5], "scale": 1.0, "batch": 4, "seed": 100_301},
     {"sizes": [12, 7, 6, 3], "scale": 0.8, "batch": 6, "seed": 100_302},
     {"sizes": [5, 9, 4], "scale": 1.5, "batch": 1, "seed": 100_303},
+    {"sizes": [6, 6, 6], "scale": 1.0, "batch": 6, "seed": 100_304},  # square layers
+    {"sizes": [8, 5], "scale": 1.0, "batch": 3, "int_input": True, "seed": 100_305},
 ]
 
 
@@ -346,6 +474,16 @@ def judge_init_mlp_from_dbn(data: Any, cases: Cases) -> Verdict:
             and abs(w_out.mean()) <= K_SIGMA * 0.01 / math.sqrt(n),
             "the output layer's weights are not drawn from a normal distribution with mean 0 and std 0.01",
         )
+        import torch
+
+        drawn = torch.empty(n_classes, n_top).normal_(
+            0.0, 0.01, generator=torch.Generator().manual_seed(case["seed"])
+        )
+        f.require(
+            np.allclose(w_out, drawn.double().numpy(), rtol=1e-6, atol=1e-9),
+            "the output layer's weight must be nn.init.normal_(weight, 0.0, 0.01, generator=generator): the "
+            "only draw from the given generator",
+        )
         again = as_array(got["again"], (n_classes, n_top), "the output layer's weight")
         other = as_array(got["other"], (n_classes, n_top), "the output layer's weight")
         f.require(
@@ -383,7 +521,7 @@ CHECKS = [
         TRAIN_RBM_CASES,
         probe_train_rbm,
         judge_train_rbm,
-        helpers=(make_binary_data, _rbm_out),
+        helpers=(make_binary_data, make_rbm_case_data, _rbm_out, guarded_call, fingerprint, rng_trials),
     ),
     Check(
         "train_dbn",
@@ -392,7 +530,7 @@ CHECKS = [
         TRAIN_DBN_CASES,
         probe_train_dbn,
         judge_train_dbn,
-        helpers=(make_binary_data, _rbm_out),
+        helpers=(make_binary_data, _rbm_out, guarded_call),
     ),
     Check(
         "dbn_transform",
@@ -401,7 +539,7 @@ CHECKS = [
         TRANSFORM_CASES,
         probe_dbn_transform,
         judge_dbn_transform,
-        helpers=(make_stack,),
+        helpers=(make_stack, guarded_call),
     ),
     Check(
         "init_mlp_from_dbn",

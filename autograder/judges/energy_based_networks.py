@@ -5,6 +5,8 @@ judges run here, regenerate every input from the hidden ``cases`` and decide wit
 exact enumeration of small models and k·σ statistical tests (see CONTRIBUTING.md).
 """
 
+# Probes build closures inside their loops and call them at once (rng_trials, raised, the capacity spy).
+# ruff: noqa: B023
 from __future__ import annotations
 
 import itertools
@@ -24,10 +26,73 @@ from autograder.checks import (
     as_float,
     sigmoid,
 )
+from autograder.probes import (
+    fingerprint,
+    guarded_call,
+    raised,
+    require_raises,
+    require_rng_discipline,
+    require_unmodified,
+    rng_trials,
+)
 
 
 def _as_bool(value: Any) -> bool:
     return value is True
+
+
+def _require_rng(f: Findings, trials: Any, what: str) -> None:
+    """rng discipline over several seeds: reproducible, global generators untouched and the rng consumed on
+    every seed; the output differs between seeds on at least one pair (one pair may agree by chance)."""
+    if not f.require(
+        isinstance(trials, list) and trials, f"{what}: the reproducibility test produced no result"
+    ):
+        return
+    for t in trials:
+        if not require_rng_discipline(f, t, what, need_differs=False):
+            return
+    f.require(
+        any(isinstance(t, dict) and t.get("differs") is True for t in trials),
+        f"{what} must give different results for different seeds: draw from the rng argument on every call, "
+        "not from a fixed seed of its own or a draw reused from an earlier call",
+    )
+
+
+def counting_generator(seed):
+    """A numpy Generator that counts the calls of its drawing methods (to see fresh draws per sweep)."""
+    import numpy as np
+
+    class Generator(np.random.Generator):  # the class name tells guarded_call not to compare it
+        def _tick(self):
+            self.calls = getattr(self, "calls", 0) + 1
+
+        def permutation(self, *args, **kwargs):
+            self._tick()
+            return super().permutation(*args, **kwargs)
+
+        def permuted(self, *args, **kwargs):
+            self._tick()
+            return super().permuted(*args, **kwargs)
+
+        def shuffle(self, *args, **kwargs):
+            self._tick()
+            return super().shuffle(*args, **kwargs)
+
+        def choice(self, *args, **kwargs):
+            self._tick()
+            return super().choice(*args, **kwargs)
+
+        def integers(self, *args, **kwargs):
+            self._tick()
+            return super().integers(*args, **kwargs)
+
+        def random(self, *args, **kwargs):
+            self._tick()
+            return super().random(*args, **kwargs)
+
+    gen = Generator(np.random.PCG64(seed))
+    gen.calls = 0
+    return gen
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -62,9 +127,8 @@ def probe_hebbian_weights(hebbian_weights, cases):
         xi = make_patterns(case)
         if case.get("int_input"):
             xi = xi.astype(int)
-        kept = xi.copy()
-        w = np.asarray(hebbian_weights(xi), dtype=float)
-        out.append({"W": w.tolist(), "input_unchanged": bool(np.array_equal(kept, xi))})
+        w, modified = guarded_call(hebbian_weights, xi)
+        out.append({"W": np.asarray(w, dtype=float).tolist(), "modified": modified})
     return out
 
 
@@ -84,7 +148,7 @@ def judge_hebbian_weights(data: Any, cases: Cases) -> Verdict:
             np.allclose(w, want, rtol=1e-9, atol=1e-12),
             f"W is not the Hebbian sum over patterns divided by N (P = {case['P']}, N = {n})",
         )
-        f.require(_as_bool(got.get("input_unchanged")), "hebbian_weights must not modify its input")
+        require_unmodified(f, got.get("modified"), "hebbian_weights")
     return f.verdict()
 
 
@@ -111,7 +175,10 @@ def probe_energy(energy, cases):
     out = []
     for case in cases:
         w, s = make_energy_inputs(case)
-        out.append(float(energy(w, s)))
+        if case.get("int_input"):
+            s = s.astype(int)
+        e, modified = guarded_call(energy, w, s)
+        out.append({"E": float(e), "is_float": isinstance(e, float), "modified": modified})
     return out
 
 
@@ -121,9 +188,12 @@ def judge_energy(data: Any, cases: Cases) -> Verdict:
         w, s = make_energy_inputs(case)
         want = -0.5 * s @ w @ s
         f.require(
-            math.isclose(as_float(got, "energy"), want, rel_tol=1e-9, abs_tol=1e-12),
-            f"the energy is not −½ sᵀWs for a network of {case['n']} units",
+            math.isclose(as_float(got["E"], "energy"), want, rel_tol=1e-9, abs_tol=1e-12),
+            f"the energy is not −½ sᵀWs for a network of {case['n']} units"
+            + (" (with an integer state)" if case.get("int_input") else ""),
         )
+        f.require(_as_bool(got.get("is_float")), "energy must return a Python float")
+        require_unmodified(f, got.get("modified"), "energy")
     return f.verdict()
 
 
@@ -131,6 +201,7 @@ ENERGY_CASES = [
     {"n": 5, "scale": 1.0, "seed": 90_201},
     {"n": 40, "scale": 0.3, "seed": 90_202},
     {"n": 3, "scale": 2.0, "seed": 90_203},
+    {"n": 9, "scale": 0.7, "seed": 90_204, "int_input": True},
 ]
 
 
@@ -186,20 +257,28 @@ def probe_recall(recall, cases):
         w, starts, _ = make_recall_inputs(case)
         runs = []
         for r, s0 in enumerate(starts):
-            kept = s0.copy()
-            rng = np.random.default_rng(case["seed"] + 1 + r)
+            rng = counting_generator(case["seed"] + 1 + r)
             if "max_sweeps" in case:
-                s, energies = recall(w, s0, rng, max_sweeps=case["max_sweeps"])
+                (s, energies), modified = guarded_call(
+                    recall, w.copy(), s0, rng, max_sweeps=case["max_sweeps"]
+                )
             else:
-                s, energies = recall(w, s0, rng)
+                (s, energies), modified = guarded_call(recall, w.copy(), s0, rng)
             runs.append(
                 {
                     "s": np.asarray(s, dtype=float).tolist(),
                     "energies": np.asarray(energies, dtype=float).ravel().tolist(),
-                    "input_unchanged": bool(np.array_equal(kept, s0)),
+                    "modified": modified,
+                    "draw_calls": int(rng.calls),
                 }
             )
-        out.append(runs)
+        res = {"runs": runs}
+        if case.get("rng_trials"):
+            res["trials"] = [
+                rng_trials(lambda g: recall(w.copy(), starts[0].copy(), g), case["seed"] + 50 + 7 * t)
+                for t in range(3)
+            ]
+        out.append(res)
     return out
 
 
@@ -213,15 +292,22 @@ def judge_recall(data: Any, cases: Cases) -> Verdict:
         w, starts, targets = make_recall_inputs(case)
         n = w.shape[0]
         max_sweeps = case.get("max_sweeps", 100)
+        if case.get("rng_trials"):
+            _require_rng(f, runs.get("trials"), "recall")
+        runs = runs["runs"]
         if not f.require(len(runs) == len(starts), "recall results are missing"):
             continue
         finals = []
         for r, (s0, got) in enumerate(zip(starts, runs, strict=True)):
             s = as_array(got["s"], (n,), "the final state s")
             e = as_array(got["energies"], (None,), "energies")
-            f.require(_as_bool(got.get("input_unchanged")), "recall must not modify the start state s0")
+            require_unmodified(f, got.get("modified"), "recall")
             if not f.require(np.all(np.abs(s) == 1.0), "the final state must contain only −1 and +1"):
                 continue
+            f.require(
+                int(got.get("draw_calls", 0)) >= e.size - 1,
+                "recall must draw a fresh random order from rng for every sweep",
+            )
             finals.append(tuple(s.astype(int)))
             if not f.require(
                 2 <= e.size <= max_sweeps + 1,
@@ -253,6 +339,9 @@ def judge_recall(data: Any, cases: Cases) -> Verdict:
                 f.require(e.size == 2, "from a fixed point recall needs exactly one sweep (with no change)")
             elif kind == "zero_field":
                 f.require(s[0] == s0[0], "a unit whose field is exactly zero must keep its state")
+                f.require(
+                    converged, "a unit whose field is exactly zero must keep its state (recall never settled)"
+                )
             elif kind == "antiferro":
                 f.require(
                     converged, "asynchronous updates must converge (are you updating all units at once?)"
@@ -276,7 +365,7 @@ def judge_recall(data: Any, cases: Cases) -> Verdict:
 RECALL_CASES = [
     {"kind": "fixed", "N": 300, "P": 6, "seed": 90_301},
     {"kind": "cleanup", "N": 300, "P": 9, "noise": 0.2, "runs": 18, "min_exact": 0.9, "seed": 90_302},
-    {"kind": "glass", "N": 40, "runs": 30, "seed": 90_303},
+    {"kind": "glass", "N": 40, "runs": 30, "seed": 90_303, "rng_trials": True},
     {"kind": "glass", "N": 40, "runs": 3, "max_sweeps": 1, "seed": 90_304},
     {"kind": "zero_field", "N": 21, "P": 2, "runs": 10, "seed": 90_305},
     {"kind": "antiferro", "N": 2, "runs": 4, "max_sweeps": 20, "seed": 90_306},
@@ -291,10 +380,127 @@ def probe_capacity_curve(capacity_curve, cases):
 
     out = []
     for case in cases:
+        kind = case.get("kind", "table")
+        loads = list(case["loads"])
+        if kind == "raise":
+            out.append(
+                {
+                    "raised": raised(
+                        lambda: capacity_curve(case["N"], loads, 1, np.random.default_rng(case["seed"]))
+                    )
+                }
+            )
+            continue
+        if kind == "trials":
+            out.append(
+                {
+                    "trials": [
+                        rng_trials(
+                            lambda g: capacity_curve(case["N"], loads, case["n_trials"], g), case["seed"] + t
+                        )
+                        for t in range(5)
+                    ]
+                }
+            )
+            continue
+        if kind == "spy":  # watch the calls of hebbian_weights and recall that capacity_curve makes
+            space = capacity_curve.__globals__
+            real_hebb, real_recall = space.get("hebbian_weights"), space.get("recall")
+            made, log_hebb, log_recall = [], [], []
+
+            def spy_hebb(patterns, *args, **kwargs):
+                w = real_hebb(patterns, *args, **kwargs)
+                made.append(np.array(w, dtype=float, copy=True))
+                log_hebb.append(np.asarray(patterns, dtype=float).tolist())
+                return w
+
+            def spy_recall(W, s0, rng, *args, **kwargs):
+                start = np.array(s0, dtype=float, copy=True)
+                same_w = bool(made) and np.array_equal(np.asarray(W, dtype=float), made[-1])
+                res = real_recall(W, s0, rng, *args, **kwargs)
+                log_recall.append(
+                    {
+                        "w": len(made) - 1 if same_w else -1,
+                        "s0": start.tolist(),
+                        "s": np.asarray(res[0], dtype=float).tolist(),
+                        "default_sweeps": not args and kwargs.get("max_sweeps", 100) == 100,
+                    }
+                )
+                return res
+
+            if real_hebb is not None and real_recall is not None:
+                space["hebbian_weights"], space["recall"] = spy_hebb, spy_recall
+            try:
+                frac = capacity_curve(case["N"], loads, case["n_trials"], np.random.default_rng(case["seed"]))
+            finally:
+                if real_hebb is not None and real_recall is not None:
+                    space["hebbian_weights"], space["recall"] = real_hebb, real_recall
+            out.append(
+                {
+                    "frac": np.asarray(frac, dtype=float).ravel().tolist(),
+                    "hebb": log_hebb,
+                    "recall": log_recall,
+                }
+            )
+            continue
         rng = np.random.default_rng(case["seed"])
-        frac = capacity_curve(case["N"], list(case["loads"]), case["n_trials"], rng)
-        out.append(np.asarray(frac, dtype=float).ravel().tolist())
+        frac = capacity_curve(case["N"], loads, case["n_trials"], rng)
+        out.append({"frac": np.asarray(frac, dtype=float).ravel().tolist()})
     return out
+
+
+def _judge_capacity_spy(f: Findings, case: Any, got: Any) -> None:
+    """The algorithm, from the logged calls: P = round(α·N) fresh patterns per trial, recall from each."""
+    n, loads, trials = case["N"], case["loads"], case["n_trials"]
+    frac = as_array(got["frac"], (len(loads),), "the fractions")
+    hebb, calls = got["hebb"], got["recall"]
+    if not f.require(
+        isinstance(hebb, list) and isinstance(calls, list) and len(hebb) == len(loads) * trials,
+        "capacity_curve must call hebbian_weights once per trial (n_trials times for each load) and recall "
+        "once per stored pattern",
+    ):
+        return
+    patterns = []
+    for k, xi in enumerate(hebb):
+        p = round(loads[k // trials] * n)
+        x = as_array(xi, (None, n), "the stored patterns")
+        if not f.require(x.shape[0] == p, "a trial must store P = round(α·N) patterns (Python's round)"):
+            return
+        f.require(np.all(np.abs(x) == 1.0), "stored patterns must be ±1")
+        patterns.append(x)
+    for k in range(1, len(patterns)):
+        if k % trials:
+            f.require(
+                not np.array_equal(patterns[k], patterns[k - 1]),
+                "every trial must draw fresh random patterns from rng",
+            )
+    total = sum(len(x) for x in patterns)
+    if not f.require(len(calls) == total, "capacity_curve must run recall once for every stored pattern"):
+        return
+    recalled = np.zeros(len(loads))
+    used: list[list[np.ndarray]] = [[] for _ in patterns]
+    for call in calls:
+        k = int(call["w"])
+        if not f.require(
+            0 <= k < len(patterns), "recall must be run with the weights hebbian_weights made for the trial"
+        ):
+            return
+        s0 = as_array(call["s0"], (n,), "a start state")
+        s = as_array(call["s"], (n,), "a final state")
+        used[k].append(s0)
+        f.require(_as_bool(call.get("default_sweeps")), "recall must run with the default max_sweeps")
+        recalled[k // trials] += float(s0 @ s) / n >= 0.95
+    for k, x in enumerate(patterns):
+        starts = np.array(sorted(map(tuple, used[k]))) if used[k] else np.zeros((0, n))
+        f.require(
+            np.array_equal(starts, np.array(sorted(map(tuple, x)))),
+            "recall must start once at each stored pattern itself",
+        )
+    want = recalled / (np.array([round(a * n) for a in loads]) * trials)
+    f.require(
+        np.allclose(frac, want, rtol=0, atol=1e-12),
+        "the fraction is not the number of patterns recalled with overlap ≥ 0.95 divided by P · n_trials",
+    )
 
 
 # Reference: fraction of stored patterns recalled with overlap ≥ 0.95, started at the pattern, asynchronous
@@ -320,8 +526,18 @@ CAPACITY_REFERENCE = {
 def judge_capacity_curve(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
+        kind = case.get("kind", "table")
+        if kind == "raise":
+            require_raises(f, got["raised"], "capacity_curve with a load for which round(α·N) = 0")
+            continue
+        if kind == "trials":
+            _require_rng(f, got["trials"], "capacity_curve")
+            continue
+        if kind == "spy":
+            _judge_capacity_spy(f, case, got)
+            continue
         loads = case["loads"]
-        frac = as_array(got, (len(loads),), "the fractions")
+        frac = as_array(got["frac"], (len(loads),), "the fractions")
         if not f.require(np.all((frac >= 0) & (frac <= 1)), "fractions must lie between 0 and 1"):
             continue
         table = CAPACITY_REFERENCE[case["N"]]
@@ -337,6 +553,11 @@ def judge_capacity_curve(data: Any, cases: Cases) -> Verdict:
 
 CAPACITY_CASES = [
     {"N": 200, "loads": [0.05, 0.1, 0.14, 0.2], "n_trials": 8, "seed": 90_401},
+    # 0.125 · 20 = 2.5: round gives 2 (half to even); 0.08 · 20 = 1.6 → 2 (int() gives 1); 0.05 · 20 → 1
+    {"kind": "spy", "N": 20, "loads": [0.125, 0.08, 0.3, 0.05], "n_trials": 3, "seed": 90_402},
+    {"kind": "spy", "N": 40, "loads": [0.2, 0.3], "n_trials": 2, "seed": 90_403},  # overlap 0.95: one bit off
+    {"kind": "raise", "N": 10, "loads": [0.1, 0.05], "seed": 90_404},  # 0.05 · 10 = 0.5 → 0 patterns
+    {"kind": "trials", "N": 30, "loads": [0.15, 0.2, 0.25], "n_trials": 2, "seed": 90_405},
 ]
 
 
@@ -355,11 +576,12 @@ def probe_boltzmann_exact_stats(boltzmann_exact_stats, cases):
     out = []
     for case in cases:
         w, b = make_boltzmann(case)
-        mean, second = boltzmann_exact_stats(w, b)
+        (mean, second), modified = guarded_call(boltzmann_exact_stats, w, b)
         out.append(
             {
                 "mean": np.asarray(mean, dtype=float).tolist(),
                 "second": np.asarray(second, dtype=float).tolist(),
+                "modified": modified,
             }
         )
     return out
@@ -400,6 +622,7 @@ def judge_boltzmann_exact_stats(data: Any, cases: Cases) -> Verdict:
             f"⟨s sᵀ⟩ is not the Boltzmann average for a machine of {n} units"
             + (" with large weights (avoid overflow)" if case["scale"] > 10 else ""),
         )
+        require_unmodified(f, got.get("modified"), "boltzmann_exact_stats")
     return f.verdict()
 
 
@@ -417,6 +640,12 @@ BOLTZMANN_CASES = [
 def make_gibbs_inputs(case):
     import numpy as np
 
+    if case["kind"] == "pairs":  # strongly coupled pairs: after one sweep each pair holds a start value
+        n = 2 * case["pairs"]
+        w = np.zeros((n, n))
+        for k in range(0, n, 2):
+            w[k, k + 1] = w[k + 1, k] = 60.0
+        return w, np.full(n, -30.0)
     if case["kind"] == "sticky":  # strong mutual excitation: all-on and all-off are both very stable
         n = case["n"]
         w = np.full((n, n), 6.0)
@@ -447,22 +676,38 @@ def probe_gibbs_sample(gibbs_sample, cases):
                 if shape is None:
                     shape = list(chain.shape)
                 finals.append(chain[-1].tolist())
-            long = np.asarray(gibbs_sample(w, b, case["long"], np.random.default_rng(case["seed"] - 1)))
-            out.append({"shape": shape, "finals": finals, "long": long.tolist()})
+            long, modified = guarded_call(
+                gibbs_sample,
+                w,
+                b,
+                case["long"],
+                np.random.default_rng(case["seed"] - 1),
+                s0=np.arange(n) % 2.0,
+            )
+            trials = [rng_trials(lambda g: gibbs_sample(w, b, 3, g), case["seed"] + 77 + t) for t in range(3)]
+            out.append(
+                {
+                    "shape": shape,
+                    "finals": finals,
+                    "long": np.asarray(long).tolist(),
+                    "modified": modified,
+                    "trials": trials,
+                }
+            )
+        elif case["kind"] == "pairs":  # the random start state (s0=None), seen through one sweep
+            firsts = [
+                np.asarray(gibbs_sample(w, b, 1, np.random.default_rng(case["seed"] + r)))[0].tolist()
+                for r in range(case["chains"])
+            ]
+            out.append({"firsts": firsts})
         else:
             runs = []
             for r in range(case["runs"]):
                 start = np.ones(n) if r % 2 == 0 else np.zeros(n)
-                kept = start.copy()
-                chain = gibbs_sample(
-                    w, b, case["n_sweeps"], np.random.default_rng(case["seed"] + r), s0=start
+                chain, modified = guarded_call(
+                    gibbs_sample, w, b, case["n_sweeps"], np.random.default_rng(case["seed"] + r), s0=start
                 )
-                runs.append(
-                    {
-                        "chain": np.asarray(chain).tolist(),
-                        "input_unchanged": bool(np.array_equal(kept, start)),
-                    }
-                )
+                runs.append({"chain": np.asarray(chain).tolist(), "modified": modified})
             out.append(runs)
     return out
 
@@ -474,6 +719,8 @@ def judge_gibbs_sample(data: Any, cases: Cases) -> Verdict:
         n = len(b)
         if case["kind"] == "stats":
             f.require(got["shape"] == [case["n_sweeps"], n], "the chain must have shape (n_sweeps, n_units)")
+            require_unmodified(f, got.get("modified"), "gibbs_sample")
+            _require_rng(f, got.get("trials"), "gibbs_sample")
             long = as_array(got["long"], (case["long"], n), "the chain")
             if not f.require(np.all((long == 0) | (long == 1)), "states must be 0 or 1"):
                 continue
@@ -496,10 +743,22 @@ def judge_gibbs_sample(data: Any, cases: Cases) -> Verdict:
             )
             # successive sweeps of one chain must not repeat one state for ever
             f.require(len({tuple(row) for row in long}) > 1, "the chain never changes state")
+        elif case["kind"] == "pairs":
+            x = as_array(got["firsts"], (case["chains"], n), "the first states")
+            if not f.require(np.all((x == 0) | (x == 1)), "states must be 0 or 1"):
+                continue
+            # both units of a pair end the first sweep equal, at the start value of one of them: a fair coin
+            f.require(np.all(x[:, 0::2] == x[:, 1::2]), "the sampled states do not follow the conditionals")
+            frac = x[:, 0::2].mean(axis=0)
+            sd = 0.5 / math.sqrt(case["chains"])
+            f.require(
+                np.all(np.abs(frac - 0.5) <= K_SIGMA * sd),
+                "without s0 every unit must start at 0 or 1 with probability 1/2, drawn from rng each call",
+            )
         else:
             for rr, run in enumerate(got):
                 chain = as_array(run["chain"], (case["n_sweeps"], n), "the chain")
-                f.require(_as_bool(run.get("input_unchanged")), "gibbs_sample must not modify s0")
+                require_unmodified(f, run.get("modified"), "gibbs_sample")
                 start_on = rr % 2 == 0
                 level = chain.mean()
                 f.require(
@@ -522,6 +781,7 @@ GIBBS_CASES = [
         "seed": 90_602,
     },
     {"kind": "sticky", "n": 4, "runs": 6, "n_sweeps": 5, "seed": 90_603},
+    {"kind": "pairs", "pairs": 20, "chains": 300, "seed": 90_604},
 ]
 
 
@@ -546,7 +806,8 @@ def probe_free_energy(free_energy, cases):
     out = []
     for case in cases:
         w, b_vis, b_hid, v = make_rbm(case)
-        out.append(np.asarray(free_energy(v, w, b_vis, b_hid), dtype=float).tolist())
+        fe, modified = guarded_call(free_energy, v, w, b_vis, b_hid)
+        out.append({"F": np.asarray(fe, dtype=float).tolist(), "modified": modified})
     return out
 
 
@@ -560,7 +821,7 @@ def judge_free_energy(data: Any, cases: Cases) -> Verdict:
         w, b_vis, b_hid, v = make_rbm(case)
         want = _free_energy(v, w, b_vis, b_hid)
         try:
-            arr = as_array(got, (case["batch"],), "the free energies")
+            arr = as_array(got["F"], (case["batch"],), "the free energies")
         except JudgeError as err:
             if case["scale"] > 10:
                 f.require(False, "the free energy overflows for large weights (use a stable softplus)")
@@ -570,6 +831,7 @@ def judge_free_energy(data: Any, cases: Cases) -> Verdict:
             np.allclose(arr, want, rtol=1e-9, atol=1e-9),
             "the free energy is wrong" + (" for large weights" if case["scale"] > 10 else ""),
         )
+        require_unmodified(f, got.get("modified"), "free_energy")
     return f.verdict()
 
 
@@ -619,13 +881,17 @@ def probe_rbm_cd_step(rbm_cd_step, cases):
             )
             continue
         w, b_vis, b_hid, v = make_rbm(case)
-        kept = [w.copy(), b_vis.copy(), b_hid.copy(), v.copy()]
         rng = np.random.default_rng(case["seed"] + 1)
         total = None
         raw = []
         shapes = None
+        modified = []
         for m in range(case["draws"]):
-            res = rbm_cd_step(w, b_vis, b_hid, v, case["k"], case["lr"], rng)
+            if m == 0:
+                res, modified = guarded_call(rbm_cd_step, w, b_vis, b_hid, v, case["k"], case["lr"], rng)
+                w, b_vis, b_hid, v = make_rbm(case)  # fresh inputs after the guarded call
+            else:
+                res = rbm_cd_step(w, b_vis, b_hid, v, case["k"], case["lr"], rng)
             parts = [np.asarray(p, dtype=float) for p in res]
             if shapes is None:
                 shapes = [list(p.shape) for p in parts]
@@ -633,8 +899,18 @@ def probe_rbm_cd_step(rbm_cd_step, cases):
             total = flat.copy() if total is None else total + flat
             if m < case["raw"]:
                 raw.append(flat.tolist())
-        unchanged = all(np.array_equal(a, b) for a, b in zip(kept, [w, b_vis, b_hid, v], strict=True))
-        out.append({"shapes": shapes, "sum": total.tolist(), "raw": raw, "input_unchanged": unchanged})
+        res = {"shapes": shapes, "sum": total.tolist(), "raw": raw, "modified": modified}
+        if case.get("rng_trials"):
+            res["trials"] = [
+                rng_trials(
+                    lambda g: rbm_cd_step(
+                        *make_rbm({**case, "nh": 6, "batch": 10}), case["k"], case["lr"], g
+                    ),
+                    case["seed"] + 11 + t,
+                )
+                for t in range(3)
+            ]
+        out.append(res)
     return out
 
 
@@ -697,7 +973,9 @@ def judge_rbm_cd_step(data: Any, cases: Cases) -> Verdict:
             "rbm_cd_step must return W (n_visible, n_hidden), b_vis, b_hid",
         ):
             continue
-        f.require(_as_bool(got.get("input_unchanged")), "rbm_cd_step must not modify its inputs")
+        require_unmodified(f, got.get("modified"), "rbm_cd_step")
+        if case.get("rng_trials"):
+            _require_rng(f, got.get("trials"), "rbm_cd_step")
         total = as_array(got["sum"], (size,), "the parameters")
         raw = as_array(got["raw"], (case["raw"], size), "the parameters")
         theta = np.concatenate([w.ravel(), b_vis, b_hid])
@@ -763,6 +1041,7 @@ CD_CASES = [
         "lr": 0.2,
         "draws": 3000,
         "raw": 60,
+        "rng_trials": True,
         "seed": 90_803,
     },
     {
@@ -790,8 +1069,23 @@ def probe_pseudo_likelihood(pseudo_likelihood, cases):
     out = []
     for case in cases:
         w, b_vis, b_hid, v = make_rbm(case)
+        if case.get("same_rows"):
+            v = np.repeat(v[:1], case["batch"], axis=0)
         rng = np.random.default_rng(case["seed"] + 1)
-        out.append([float(pseudo_likelihood(v, w, b_vis, b_hid, rng)) for _ in range(case["calls"])])
+        first, modified = guarded_call(pseudo_likelihood, v, w, b_vis, b_hid, rng)
+        vals = [float(first)] + [
+            float(pseudo_likelihood(v, w, b_vis, b_hid, rng)) for _ in range(case["calls"] - 1)
+        ]
+        trials = [
+            rng_trials(
+                lambda g: pseudo_likelihood(make_rbm({**case, "batch": 10})[3], w, b_vis, b_hid, g),
+                case["seed"] + 21 + t,
+            )
+            for t in range(3)
+        ]
+        out.append(
+            {"vals": vals, "is_float": isinstance(first, float), "modified": modified, "trials": trials}
+        )
     return out
 
 
@@ -811,8 +1105,13 @@ def judge_pseudo_likelihood(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         w, b_vis, b_hid, v = make_rbm(case)
+        if case.get("same_rows"):
+            v = np.repeat(v[:1], case["batch"], axis=0)
         calls = case["calls"]
-        vals = as_array(got, (calls,), "the pseudo-likelihoods")
+        vals = as_array(got["vals"], (calls,), "the pseudo-likelihoods")
+        require_unmodified(f, got.get("modified"), "pseudo_likelihood")
+        _require_rng(f, got.get("trials"), "pseudo_likelihood")
+        f.require(_as_bool(got.get("is_float")), "pseudo_likelihood must return a Python float")
         terms = _pl_terms(w, b_vis, b_hid, v)
         expect = terms.mean()
         if case["batch"] == 1:
@@ -831,21 +1130,28 @@ def judge_pseudo_likelihood(data: Any, cases: Cases) -> Verdict:
                 "the flipped unit is not chosen uniformly at random",
             )
         else:
-            # spread of one estimate: units drawn independently per sample, or one unit shared by the batch
+            # the unit is drawn independently for each row: one estimate's variance is Σ_b var_i(terms)/B²
             b = terms.shape[0]
             var_indep = terms.var(axis=1).sum() / b**2
-            var_shared = terms.mean(axis=0).var()
-            sigma = math.sqrt(max(var_indep, var_shared) / calls)
+            sigma = math.sqrt(var_indep / calls)
             f.require(
                 abs(vals.mean() - expect) <= K_SIGMA * sigma + 1e-12,
                 f"the average estimate differs from the mean log pseudo-likelihood (batch of {b})",
             )
+            if case.get("same_rows"):
+                # identical rows: a unit shared by the batch gives B times the variance of independent draws
+                ratio = float(vals.var(ddof=1)) / var_indep
+                f.require(
+                    1 / 3 <= ratio <= 3,
+                    "the flipped unit must be drawn independently for each row (not one unit for the batch)",
+                )
     return f.verdict()
 
 
 PL_CASES = [
     {"nv": 6, "nh": 4, "scale": 1.0, "batch": 1, "calls": 400, "seed": 90_901},
     {"nv": 12, "nh": 5, "scale": 0.8, "batch": 8, "calls": 300, "seed": 90_902},
+    {"nv": 10, "nh": 4, "scale": 1.2, "batch": 12, "calls": 400, "same_rows": True, "seed": 90_903},
 ]
 
 
@@ -857,7 +1163,7 @@ CHECKS = [
         HEBBIAN_CASES,
         probe_hebbian_weights,
         judge_hebbian_weights,
-        helpers=(make_patterns,),
+        helpers=(make_patterns, guarded_call),
     ),
     Check(
         "energy",
@@ -866,11 +1172,25 @@ CHECKS = [
         ENERGY_CASES,
         probe_energy,
         judge_energy,
-        helpers=(make_symmetric, make_energy_inputs),
+        helpers=(make_symmetric, make_energy_inputs, guarded_call),
     ),
-    Check("recall", ("recall",), 4, RECALL_CASES, probe_recall, judge_recall, helpers=(make_recall_inputs,)),
     Check(
-        "capacity_curve", ("capacity_curve",), 3, CAPACITY_CASES, probe_capacity_curve, judge_capacity_curve
+        "recall",
+        ("recall",),
+        4,
+        RECALL_CASES,
+        probe_recall,
+        judge_recall,
+        helpers=(make_recall_inputs, counting_generator, guarded_call, fingerprint, rng_trials),
+    ),
+    Check(
+        "capacity_curve",
+        ("capacity_curve",),
+        3,
+        CAPACITY_CASES,
+        probe_capacity_curve,
+        judge_capacity_curve,
+        helpers=(raised, fingerprint, rng_trials),
     ),
     Check(
         "boltzmann_exact_stats",
@@ -879,7 +1199,7 @@ CHECKS = [
         BOLTZMANN_CASES,
         probe_boltzmann_exact_stats,
         judge_boltzmann_exact_stats,
-        helpers=(make_symmetric, make_boltzmann),
+        helpers=(make_symmetric, make_boltzmann, guarded_call),
     ),
     Check(
         "gibbs_sample",
@@ -888,7 +1208,7 @@ CHECKS = [
         GIBBS_CASES,
         probe_gibbs_sample,
         judge_gibbs_sample,
-        helpers=(make_symmetric, make_boltzmann, make_gibbs_inputs),
+        helpers=(make_symmetric, make_boltzmann, make_gibbs_inputs, guarded_call, fingerprint, rng_trials),
     ),
     Check(
         "free_energy",
@@ -897,7 +1217,7 @@ CHECKS = [
         FREE_ENERGY_CASES,
         probe_free_energy,
         judge_free_energy,
-        helpers=(make_rbm,),
+        helpers=(make_rbm, guarded_call),
     ),
     Check(
         "rbm_cd_step",
@@ -906,7 +1226,7 @@ CHECKS = [
         CD_CASES,
         probe_rbm_cd_step,
         judge_rbm_cd_step,
-        helpers=(make_rbm, make_rbm_training),
+        helpers=(make_rbm, make_rbm_training, guarded_call, fingerprint, rng_trials),
     ),
     Check(
         "pseudo_likelihood",
@@ -915,6 +1235,6 @@ CHECKS = [
         PL_CASES,
         probe_pseudo_likelihood,
         judge_pseudo_likelihood,
-        helpers=(make_rbm,),
+        helpers=(make_rbm, guarded_call, fingerprint, rng_trials),
     ),
 ]

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array, as_float
+from autograder.probes import guarded_call, require_dtype_kind, require_unmodified
 
 
 @contextlib.contextmanager
@@ -53,22 +54,36 @@ def _require_dict(value: Any, name: str) -> Mapping:
 def probe_pick_device(pick_device, cases):
     import torch
 
-    saved_cuda = (torch.cuda.is_available, torch.cuda.device_count)
+    # "available" and "built" are different capabilities: a case may have a backend compiled in but no device
     mps = getattr(torch.backends, "mps", None)
-    saved_mps = (getattr(mps, "is_available", None), getattr(mps, "is_built", None))
     mps_module = getattr(torch, "mps", None)
-    saved_mps_count = getattr(mps_module, "device_count", None)
+    cuda_backend = getattr(torch.backends, "cuda", None)
+    patched = [
+        (torch.cuda, "is_available", "cuda"),
+        (torch.cuda, "device_count", "cuda_count"),
+        (mps, "is_available", "mps"),
+        (mps, "is_built", "mps_built"),
+        (mps_module, "is_available", "mps"),
+        (mps_module, "device_count", "mps_count"),
+        (cuda_backend, "is_built", "cuda_built"),
+    ]
+    saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patched if hasattr(obj, name)]
+    saved_version = torch.version.cuda
     out = []
     try:
         for case in cases:
-            cuda, apple = case["cuda"], case["mps"]
-            torch.cuda.is_available = lambda v=cuda: v
-            torch.cuda.device_count = lambda v=cuda: int(v)
-            if mps is not None:
-                mps.is_available = lambda v=apple: v
-                mps.is_built = lambda v=apple: v
-            if saved_mps_count is not None:
-                mps_module.device_count = lambda v=apple: int(v)
+            values = {
+                "cuda": case["cuda"],
+                "cuda_count": int(case["cuda"]),
+                "mps": case["mps"],
+                "mps_count": int(case["mps"]),
+                "mps_built": case.get("mps_built", case["mps"]),
+                "cuda_built": case.get("cuda_built", case["cuda"]),
+            }
+            for obj, name, key in patched:
+                if hasattr(obj, name):
+                    setattr(obj, name, lambda v=values[key]: v)
+            torch.version.cuda = "12.4" if values["cuda_built"] else None
             try:
                 device = pick_device()
             except Exception as err:
@@ -78,11 +93,9 @@ def probe_pick_device(pick_device, cases):
                 {"type": str(getattr(device, "type", device)), "is_device": isinstance(device, torch.device)}
             )
     finally:
-        torch.cuda.is_available, torch.cuda.device_count = saved_cuda
-        if mps is not None:
-            mps.is_available, mps.is_built = saved_mps
-        if saved_mps_count is not None:
-            mps_module.device_count = saved_mps_count
+        for obj, name, value in saved:
+            setattr(obj, name, value)
+        torch.version.cuda = saved_version
     return out
 
 
@@ -94,12 +107,21 @@ def judge_pick_device(data: Any, cases: Cases) -> Verdict:
         if not f.require("error" not in got, "pick_device raised an error"):
             continue
         f.require(got.get("is_device") is True, "pick_device must return a torch.device, not a string")
+        built_only = (
+            case.get("mps_built", case["mps"]) != case["mps"]
+            or case.get("cuda_built", case["cuda"]) != (case["cuda"])
+        )
         f.require(
             got.get("type") == want,
             "the device is not the first available of cuda → mps → cpu (case: cuda "
             + ("available" if case["cuda"] else "absent")
             + ", mps "
             + ("available" if case["mps"] else "absent")
+            + (
+                ", a backend compiled in but without a usable device: test is_available()"
+                if built_only
+                else ""
+            )
             + ")",
         )
     return f.verdict()
@@ -110,6 +132,9 @@ PICK_DEVICE_CASES = [
     {"cuda": True, "mps": False},
     {"cuda": False, "mps": True},
     {"cuda": False, "mps": False},
+    {"cuda": False, "mps": False, "mps_built": True},
+    {"cuda": False, "mps": True, "cuda_built": True},
+    {"cuda": False, "mps": False, "cuda_built": True},
 ]
 
 
@@ -125,10 +150,39 @@ def probe_build_cnn(build_cnn, cases):
     import torch.nn as nn
 
     norm_types = (nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm, nn.InstanceNorm2d, nn.LocalResponseNorm)
+    add_functions = (operator.add, operator.iadd, torch.add)
 
     def make(case, seed):
         generator = torch.Generator().manual_seed(seed)
-        return build_cnn(case["width"], case["n_classes"], norm=case["norm"], generator=generator)
+        return build_cnn(
+            case["width"], case["n_classes"], norm=case["norm"], generator=generator, dropout=case["dropout"]
+        )
+
+    def residual_adds(model):
+        # an add node x + f(x): one operand is an ancestor of the other, with a convolution in between
+        traced = torch.fx.symbolic_trace(copy.deepcopy(model))
+        modules = dict(traced.named_modules())
+        ancestors = {}
+        for node in traced.graph.nodes:  # topological order
+            seen = set()
+            for parent in node.all_input_nodes:
+                seen.add(parent)
+                seen |= ancestors[parent]
+            ancestors[node] = seen
+        count = 0
+        for node in traced.graph.nodes:
+            is_add = (node.op == "call_function" and node.target in add_functions) or (
+                node.op == "call_method" and node.target in ("add", "add_")
+            )
+            operands = [v for v in node.args[:2] if isinstance(v, torch.fx.Node)]
+            if not is_add or len(operands) != 2:
+                continue
+            for skip, branch in (operands, operands[::-1]):
+                path = [n for n in ancestors[branch] | {branch} if skip in ancestors[n]]
+                if any(n.op == "call_module" and isinstance(modules.get(n.target), nn.Conv2d) for n in path):
+                    count += 1
+                    break
+        return count
 
     def run_case(case):
         if case.get("bad"):
@@ -152,30 +206,33 @@ def probe_build_cnn(build_cnn, cases):
                 layers.append(["norm", type(m).__name__])
         g = torch.Generator().manual_seed(case["gen_seed"] + 1)
         x32 = torch.rand(4, 3, 32, 32, generator=g)
-        x16 = torch.rand(4, 3, 16, 16, generator=g)
+        small = [torch.rand(4, 3, h, w, generator=g) for h, w in case["other_sizes"]]
         model.eval()
         with torch.no_grad():
             y32 = model(x32)
-            y16 = model(x16)
+            again = model(x32)
+            small_shapes = [list(model(x).shape) for x in small]
             fast = copy.deepcopy(model).to(memory_format=torch.channels_last)
             y_cl = fast(x32.contiguous(memory_format=torch.channels_last))
         try:
-            graph = torch.fx.symbolic_trace(copy.deepcopy(model)).graph
-            adds = sum(
-                1
-                for node in graph.nodes
-                if (node.op == "call_function" and node.target in (operator.add, operator.iadd, torch.add))
-                or (node.op == "call_method" and node.target in ("add", "add_"))
-            )
+            adds = residual_adds(model)
         except Exception as err:
             adds = "untraceable: " + type(err).__name__
         model.train()
+        state = torch.get_rng_state()
+        with torch.no_grad():
+            train_a, train_b = model(x32), model(x32)
+        torch.set_rng_state(state)
+        zero_logits = int((train_a == 0).sum() + (train_b == 0).sum())  # dropout applied to the scores
         model.zero_grad()
         model(x32).square().mean().backward()
         return {
             "layers": layers,
             "y32": y32.tolist(),
-            "y16_shape": list(y16.shape),
+            "eval_repeat_equal": bool(torch.equal(y32, again)),
+            "train_repeat_equal": bool(torch.equal(train_a, train_b)),
+            "zero_logits": zero_logits,
+            "small_shapes": small_shapes,
             "channels_last_diff": float((y_cl - y32).abs().max()),
             "no_grad": sum(1 for p in model.parameters() if p.requires_grad and p.grad is None),
             "same_seed_same": same,
@@ -205,23 +262,23 @@ def judge_build_cnn(data: Any, cases: Cases) -> Verdict:
         ):
             continue
         f.require(
-            list(got["y16_shape"]) == [4, k],
-            "the model must accept other image sizes (e.g. 16×16: pool globally before the linear layer)",
+            [list(s) for s in _require_list(got["small_shapes"], "shapes")]
+            == [[4, k]] * len(case["other_sizes"]),
+            "the model must accept any H, W ≥ 8, square or not (pool globally before the linear layer; "
+            "at most three halvings)",
         )
         layers = _require_list(got["layers"], "layers")
         convs = [lay for lay in layers if lay[0] == "conv"]
         linears = [lay for lay in layers if lay[0] == "linear"]
         norms = [lay[1] for lay in layers if lay[0] == "norm"]
-        if not f.require(
-            len(convs) >= 3 and linears, "the model needs several convolutions and a linear head"
-        ):
+        if not f.require(convs and linears, "the model needs convolutions and a linear head"):
             continue
         f.require(
-            convs[0][1] == 3 and convs[0][2] == width,
-            "the first convolution must map the 3 colour channels to `width` channels",
+            convs[0][1] == 3 and convs[0][2] == width and list(convs[0][3]) == [3, 3],
+            "the first layer must be a 3×3 convolution from the 3 colour channels to `width` channels",
         )
         f.require(linears[-1][2] == k, "the last linear layer must have n_classes outputs")
-        n_3x3 = sum(1 for c in convs if c[3] != [1, 1])
+        n_3x3 = sum(1 for c in convs if list(c[3]) == [3, 3])
         if norm == "batch":
             f.require(
                 norms.count("BatchNorm2d") >= n_3x3 and len(norms) == norms.count("BatchNorm2d"),
@@ -239,10 +296,27 @@ def judge_build_cnn(data: Any, cases: Cases) -> Verdict:
             not isinstance(adds, str),
             "the model must be traceable by torch.fx (no Python branching on tensor values)",
         ):
-            f.require(int(adds) >= 1, "the model has no residual connection (x + f(x))")
+            f.require(
+                int(adds) >= 1,
+                "the model has no residual connection x + f(x) (an input added to a convolution branch "
+                "computed from it)",
+            )
         f.require(
             as_float(got["channels_last_diff"], "difference") <= 1e-4 * (1 + float(np.abs(y32).max())),
             "the model gives other outputs for channels_last inputs (use flatten, not .view, on activations)",
+        )
+        f.require(got["eval_repeat_equal"] is True, "in eval mode the model must be deterministic")
+        if case["dropout"] > 0:
+            f.require(
+                got["train_repeat_equal"] is False,
+                "with dropout > 0 the model must drop activations in training mode (nn.Dropout(dropout))",
+            )
+        else:
+            f.require(
+                got["train_repeat_equal"] is True, "with dropout=0 (the default) nothing may be dropped"
+            )
+        f.require(
+            int(got["zero_logits"]) == 0, "dropout must act before the final linear layer, not on its outputs"
         )
         f.require(int(got["no_grad"]) == 0, "some parameters receive no gradient (unused layers)")
         f.require(got["same_seed_same"] is True, "the same generator seed must build identical parameters")
@@ -253,11 +327,12 @@ def judge_build_cnn(data: Any, cases: Cases) -> Verdict:
 
 
 BUILD_CNN_CASES = [
-    {"width": 4, "n_classes": 10, "norm": "batch", "gen_seed": 1101},
-    {"width": 6, "n_classes": 3, "norm": "group", "gen_seed": 1102},
-    {"width": 4, "n_classes": 7, "norm": "none", "gen_seed": 1103},
-    {"width": 4, "n_classes": 10, "norm": "layer-ish", "bad": True},
-]
+    {"width": 4, "n_classes": 10, "norm": "batch", "dropout": 0.0, "other_sizes": [[8, 8], [13, 11]],
+     "gen_seed": 1101},
+    {"width": 6, "n_classes": 3, "norm": "group", "dropout": 0.5, "other_sizes": [[16, 9]], "gen_seed": 1102},
+    {"width": 4, "n_classes": 7, "norm": "none", "dropout": 0.0, "other_sizes": [[9, 20]], "gen_seed": 1103},
+    {"width": 4, "n_classes": 10, "norm": "layer-ish", "dropout": 0.0, "bad": True},
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -294,8 +369,14 @@ def probe_init_weights(init_weights, cases):
     import torch
     import torch.nn as nn
 
+    def make_prior(case):
+        if case["prior"] is None:
+            return None
+        prior = np.asarray(case["prior"], dtype=case.get("prior_dtype", "float64"))
+        return prior.tolist() if case.get("prior_as_list") else prior
+
     def run(case, seed):
-        prior = None if case["prior"] is None else np.asarray(case["prior"], dtype=float)
+        prior = make_prior(case)
         model = make_init_model(case)
         returned = init_weights(model, class_prior=prior, generator=torch.Generator().manual_seed(seed))
         return model, returned is model
@@ -310,10 +391,22 @@ def probe_init_weights(init_weights, cases):
                 return {"error": None}
             except Exception as err:
                 return {"error": type(err).__name__}
-        model, returns_model = run(case, case["seed"])
+        prior = make_prior(case)
+        pristine = None if prior is None else np.array(prior, dtype=float, copy=True)
+        model = make_init_model(case)
+        torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
+        returned = init_weights(
+            model, class_prior=prior, generator=torch.Generator().manual_seed(case["seed"])
+        )
+        global_untouched = bool(
+            torch.equal(torch_state, torch.get_rng_state())
+            and np.array_equal(numpy_state, np.random.get_state()[1])
+        )
+        prior_unchanged = pristine is None or bool(np.array_equal(np.asarray(prior, dtype=float), pristine))
         twin, _ = run(case, case["seed"])
         other, _ = run(case, case["seed"] + 1)
         layers = []
+        norms_untouched = True
         for m in model.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):
                 w = m.weight.detach().reshape(-1)[: case["max_weights"]]
@@ -321,16 +414,21 @@ def probe_init_weights(init_weights, cases):
                     {
                         "shape": list(m.weight.shape),
                         "w": [float(f"{v:.4g}") for v in w.tolist()],
-                        "b": None if m.bias is None else m.bias.detach().tolist(),
+                        "b": None if m.bias is None else m.bias.detach().double().tolist(),
                     }
                 )
+            elif isinstance(m, nn.BatchNorm2d):
+                norms_untouched = norms_untouched and all(bool((p == 0.3).all()) for p in m.parameters())
         same = all(torch.equal(a, b) for a, b in zip(model.parameters(), twin.parameters(), strict=True))
         differ = any(not torch.equal(a, b) for a, b in zip(weights(model), weights(other), strict=True))
         return {
             "layers": layers,
-            "returns_model": returns_model,
+            "returns_model": returned is model,
             "same_seed_same": same,
             "other_seed_differs": differ,
+            "global_untouched": global_untouched,
+            "prior_unchanged": prior_unchanged,
+            "norms_untouched": norms_untouched,
         }
 
     threads = torch.get_num_threads()
@@ -385,10 +483,11 @@ def judge_init_weights(data: Any, cases: Cases) -> Verdict:
                 continue
             b = as_array(bias, (lay["shape"][0],), "bias")
             if last and case["prior"] is not None:
-                pi = np.asarray(case["prior"], dtype=float)
+                # a softmax head: softmax(b) = π, i.e. b_c = log π_c up to one constant shared by all classes
+                shift = b - np.log(np.asarray(case["prior"], dtype=float))
                 f.require(
-                    np.allclose(b, -np.log((1 - pi) / pi), rtol=1e-5, atol=1e-5),
-                    "the last layer's bias is not the prior −log((1 − π)/π)",
+                    np.all(np.isfinite(shift)) and float(np.ptp(shift)) <= 1e-5,
+                    "the last layer's bias is not the softmax prior log π_c (softmax(b) must equal π)",
                 )
             else:
                 f.require(
@@ -404,36 +503,37 @@ def judge_init_weights(data: Any, cases: Cases) -> Verdict:
         f.require(got["returns_model"] is True, "init_weights must return the model it was given")
         f.require(got["same_seed_same"] is True, "the same generator seed must give the same weights")
         f.require(got["other_seed_differs"] is True, "the weights must be drawn from `generator`")
+        f.require(
+            got["global_untouched"] is True,
+            "with a generator given, the global torch and NumPy generators must not be used or reseeded",
+        )
+        f.require(got["prior_unchanged"] is True, "init_weights must not modify the class_prior it is given")
+        f.require(got["norms_untouched"] is True, "normalization layers must be left alone")
     return f.verdict()
 
 
+_SKEWED_PRIOR = [0.3, 0.2, 0.15, 0.1, 0.08, 0.06, 0.05, 0.03, 0.02, 0.01]
 INIT_CASES = [
-    {
-        "channels": 16,
-        "hidden": 48,
-        "n_classes": 10,
-        "prior": [0.3, 0.2, 0.15, 0.1, 0.08, 0.06, 0.05, 0.03, 0.02, 0.01],
-        "max_weights": 1200,
-        "seed": 1111,
-    },
+    {"channels": 16, "hidden": 48, "n_classes": 10, "prior": _SKEWED_PRIOR, "max_weights": 1200,
+     "seed": 1111},
     {"channels": 8, "hidden": 24, "n_classes": 4, "prior": None, "max_weights": 400, "seed": 1112},
-    {
-        "channels": 4,
-        "hidden": 8,
-        "n_classes": 3,
-        "prior": [0.5, 0.3, 0.1, 0.1],
-        "bad": "one frequency per class",
-        "max_weights": 0,
-    },
-    {
-        "channels": 4,
-        "hidden": 8,
-        "n_classes": 3,
-        "prior": [0.0, 0.5, 0.5],
-        "bad": "a frequency of 0",
-        "max_weights": 0,
-    },
-]
+    {"channels": 6, "hidden": 16, "n_classes": 3, "prior": [0.9, 0.09, 0.01], "prior_as_list": True,
+     "max_weights": 400, "seed": 1113},
+    {"channels": 6, "hidden": 16, "n_classes": 4, "prior": [0.625, 0.25, 0.0625, 0.0625],
+     "prior_dtype": "float32", "max_weights": 400, "seed": 1114},
+    {"channels": 4, "hidden": 8, "n_classes": 3, "prior": [0.5, 0.3, 0.1, 0.1],
+     "bad": "one frequency per class", "max_weights": 0},
+    {"channels": 4, "hidden": 8, "n_classes": 3, "prior": [0.5, 0.3, 0.2000015], "bad": "a sum of 1 + 1.5e-6",
+     "max_weights": 0},
+    {"channels": 6, "hidden": 16, "n_classes": 3, "prior": [0.5, 0.3, 0.2000007], "max_weights": 400,
+     "seed": 1115},  # a sum 7e-7 above 1: within the stated 1e-6, so accepted
+    {"channels": 4, "hidden": 8, "n_classes": 3, "prior": [0.0, 0.5, 0.5], "bad": "a frequency of 0",
+     "max_weights": 0},
+    {"channels": 4, "hidden": 8, "n_classes": 3, "prior": [1.2, -0.1, -0.1], "bad": "a negative frequency",
+     "max_weights": 0},
+    {"channels": 4, "hidden": 8, "n_classes": 3, "prior": [0.5, 0.3, 0.3], "bad": "a sum of 1.1",
+     "max_weights": 0},
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -450,22 +550,36 @@ def make_loader_data(case):
 
 
 def probe_device_loader(DeviceLoader, cases):
+    import hashlib
+
+    import numpy as np
     import torch
 
-    def make(case, seed):
-        images, labels = make_loader_data(case)
+    def make(case, seed, x, y):
         extra = {} if case["flip"] else {"flip": False}
         generator = torch.Generator().manual_seed(seed)
-        x, y = torch.from_numpy(images), torch.from_numpy(labels)
         return DeviceLoader(
             x, y, case["batch_size"], torch.device("cpu"), case["augment"], generator, **extra
         )
 
+    def first_epoch(loader):
+        # the order, and {label: hash of its image}, so two runs compare image by image whatever the order
+        order, hashes = [], {}
+        for xb, yb in loader:
+            pixels = torch.round(xb.detach().float() * 255).to(torch.int64).numpy()
+            for img, lab in zip(pixels, yb.tolist(), strict=True):
+                order.append(int(lab))
+                hashes[str(int(lab))] = hashlib.sha1(np.ascontiguousarray(img).tobytes()).hexdigest()[:12]
+        return order, hashes
+
     def run_case(case):
-        loader = make(case, case["seed"])
-        epochs = []
+        images, labels = make_loader_data(case)
+        x, y = torch.from_numpy(images.copy()), torch.from_numpy(labels.copy())
+        torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
+        loader = make(case, case["seed"], x, y)
+        epochs, hashes = [], []
         for epoch in range(case["epochs"]):
-            batches = []
+            batches, epoch_hashes = [], {}
             for xb, yb in loader:
                 item = {
                     "shape": list(xb.shape),
@@ -473,17 +587,38 @@ def probe_device_loader(DeviceLoader, cases):
                     "device": xb.device.type,
                     "y": yb.tolist(),
                 }
+                scaled = xb.detach().float() * 255
+                pixels = torch.round(scaled).to(torch.int64)
+                for img, lab in zip(pixels.numpy(), yb.tolist(), strict=True):
+                    epoch_hashes[str(int(lab))] = hashlib.sha1(
+                        np.ascontiguousarray(img).tobytes()
+                    ).hexdigest()[:12]
                 if epoch < case["pixel_epochs"]:
-                    scaled = xb.detach().float() * 255
-                    item["x"] = torch.round(scaled).to(torch.int64).reshape(-1).tolist()
-                    item["rounding"] = (
-                        float((scaled - torch.round(scaled)).abs().max()) if xb.numel() else 0.0
-                    )
+                    item["x"] = pixels.reshape(-1).tolist()
+                    item["rounding"] = float((scaled - pixels).abs().max()) if xb.numel() else 0.0
                 batches.append(item)
             epochs.append(batches)
-        again = [v for _, yb in make(case, case["seed"]) for v in yb.tolist()]
-        other = [v for _, yb in make(case, case["seed"] + 1) for v in yb.tolist()]
-        return {"len": len(loader), "epochs": epochs, "same_seed": again, "other_seed": other}
+            hashes.append(epoch_hashes)
+        global_untouched = bool(
+            torch.equal(torch_state, torch.get_rng_state())
+            and np.array_equal(numpy_state, np.random.get_state()[1])
+        )
+        inputs_unchanged = bool(np.array_equal(x.numpy(), images) and np.array_equal(y.numpy(), labels))
+        again = make(case, case["seed"], torch.from_numpy(images.copy()), torch.from_numpy(labels.copy()))
+        other = make(case, case["seed"] + 1, torch.from_numpy(images.copy()), torch.from_numpy(labels.copy()))
+        same_order, same_hashes = first_epoch(again)
+        other_order, other_hashes = first_epoch(other)
+        return {
+            "len": len(loader),
+            "epochs": epochs,
+            "hashes": hashes,
+            "same_seed": same_order,
+            "other_seed": other_order,
+            "same_seed_hashes": same_hashes,
+            "other_seed_hashes": other_hashes,
+            "global_untouched": global_untouched,
+            "inputs_unchanged": inputs_unchanged,
+        }
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # small tensors: one thread is fastest, and immune to a busy machine
@@ -512,9 +647,11 @@ def judge_device_loader(data: Any, cases: Cases) -> Verdict:
         f.require(
             got["len"] == len(sizes), "len(loader) must be the number of batches, the partial one included"
         )
-        orders = []
+        orders, by_position = [], []
         flips, offsets = [], []
         for batches in _require_list(got["epochs"], "epochs"):
+            positions = []
+            by_position.append(positions)
             if not f.require(
                 [bt["shape"][0] for bt in batches] == sizes,
                 "each epoch must yield batches of batch_size, and the last, partial batch",
@@ -535,7 +672,7 @@ def judge_device_loader(data: Any, cases: Cases) -> Verdict:
                     as_float(bt["rounding"], "rounding") < 1e-3, "pixels must be the uint8 values / 255"
                 )
                 x = as_array(bt["x"], (int(np.prod(shape)),), "pixels").reshape(shape)
-                batch_offsets = set()
+                batch_offsets, batch_flips = set(), []
                 for img, lab in zip(x, bt["y"], strict=True):
                     if int(lab) not in source:
                         continue
@@ -560,9 +697,13 @@ def judge_device_loader(data: Any, cases: Cases) -> Verdict:
                         continue
                     flips.append(found[0])
                     offsets.append(found[1:])
+                    positions.append(found)
                     batch_offsets.add(found[1:])
+                    batch_flips.append(found[0])
                 if case["augment"] and len(bt["y"]) >= 8:
                     f.require(len(batch_offsets) > 1, "crop offsets must be drawn per image, not per batch")
+                if case["augment"] and case["flip"] and len(batch_flips) >= 24:
+                    f.require(len(set(batch_flips)) == 2, "flips must be drawn per image, not per batch")
             f.require(
                 sorted(order) == sorted(int(v) for v in labels),
                 "every epoch must visit each sample exactly once",
@@ -581,6 +722,29 @@ def judge_device_loader(data: Any, cases: Cases) -> Verdict:
             f.require(
                 [int(v) for v in got["other_seed"]] != orders[0], "the order must be drawn from `generator`"
             )
+        if len(by_position) >= 2 and len(by_position[0]) == len(by_position[1]) == n:
+            # a generator reseeded each epoch repeats the same crops position by position (P = 1/162 each)
+            repeats = sum(1 for a, b in zip(by_position[0], by_position[1], strict=True) if a == b)
+            f.require(repeats <= n / 4, "the augmentation must not repeat the same draws every epoch")
+        hashes = [_require_dict(h, "hashes") for h in _require_list(got["hashes"], "hashes")]
+        if hashes and case["augment"]:
+            first = hashes[0]
+            same, other = (
+                _require_dict(got["same_seed_hashes"], "h"),
+                _require_dict(got["other_seed_hashes"], "h"),
+            )
+            f.require(same == first, "the same generator seed must give the same augmented images")
+            # two independent augmentations of an image coincide with probability ≤ 1/81 (flips aside)
+            changed = sum(1 for lab, h in first.items() if other.get(lab) != h)
+            f.require(changed > len(first) / 2, "the augmentation must be drawn from `generator`")
+            if len(hashes) >= 2:
+                fresh = sum(1 for lab, h in first.items() if hashes[1].get(lab) != h)
+                f.require(fresh > len(first) / 2, "the augmentation must be drawn afresh every epoch")
+        f.require(
+            got["global_untouched"] is True,
+            "all randomness must come from `generator` (the global torch and NumPy generators stay unused)",
+        )
+        f.require(got["inputs_unchanged"] is True, "the loader must not modify the X and y it is given")
         if case["augment"] and len(offsets) == n * case["pixel_epochs"]:
             m = len(flips)
             if case["flip"]:
@@ -591,22 +755,29 @@ def judge_device_loader(data: Any, cases: Cases) -> Verdict:
             else:
                 f.require(sum(flips) == 0, "with flip=False no image may be mirrored")
             span = 2 * case["pad"] + 1
+            p = 1 / span
             for axis, name in ((0, "vertical"), (1, "horizontal")):
                 counts = np.bincount([o[axis] for o in offsets], minlength=span)
-                p = 1 / span
                 f.require(
                     len(counts) == span
+                    and (m * p < 30 or np.all(counts > 0))  # an empty bin: P ≤ 18·(8/9)^270 if m/9 ≥ 30
                     and np.all(np.abs(counts - m * p) <= K_SIGMA * math.sqrt(m * p * (1 - p))),
                     f"the {name} crop offset is not uniform over the {span} possible positions",
                 )
+            # the two offsets are independent: equal with probability 1/9
+            equal = sum(1 for dy, dx in offsets if dy == dx)
+            f.require(
+                abs(equal - m * p) <= K_SIGMA * math.sqrt(m * p * (1 - p)),
+                "the vertical and horizontal crop offsets must be drawn independently",
+            )
     return f.verdict()
 
 
 LOADER_CASES = [
     {"n": 50, "channels": 3, "size": 4, "batch_size": 16, "augment": False, "flip": True, "pad": 4,
      "epochs": 2, "pixel_epochs": 2, "data_seed": 1121, "seed": 1131},
-    {"n": 220, "channels": 1, "size": 8, "batch_size": 48, "augment": True, "flip": True, "pad": 4,
-     "epochs": 2, "pixel_epochs": 1, "data_seed": 1122, "seed": 1132},
+    {"n": 360, "channels": 1, "size": 8, "batch_size": 48, "augment": True, "flip": True, "pad": 4,
+     "epochs": 2, "pixel_epochs": 2, "data_seed": 1122, "seed": 1132},
     {"n": 60, "channels": 2, "size": 6, "batch_size": 30, "augment": True, "flip": False, "pad": 4,
      "epochs": 1, "pixel_epochs": 1, "data_seed": 1123, "seed": 1133},
 ]  # fmt: skip
@@ -617,6 +788,8 @@ LOADER_CASES = [
 #       eval_data=None, target_accuracy=None) -> history
 # ---------------------------------------------------------------------------------------------------------
 def make_train_setup(case):
+    import time
+
     import torch
     import torch.nn as nn
 
@@ -648,6 +821,8 @@ def make_train_setup(case):
             channels_last = x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
             if self.training:
                 self.seen.append([str(h.dtype).replace("torch.", ""), bool(channels_last)])
+            if case.get("sleep_s"):  # makes training and evaluation take a known minimum time
+                time.sleep(case["sleep_s"] * (1 if self.training else case["eval_sleep_factor"]))
             h = torch.relu(self.norm(h)).mean(dim=(2, 3))
             return self.head(self.drop(h))
 
@@ -659,6 +834,8 @@ def make_train_setup(case):
 
 
 def probe_train(train, cases):
+    import time
+
     import torch
 
     def run(case, seed):
@@ -671,6 +848,8 @@ def probe_train(train, cases):
         if case["target"] is not None:
             kwargs["eval_data"] = eval_data
             kwargs["target_accuracy"] = case["target"]
+        pristine = [(x.clone(), y.clone()) for x, y in batches]
+        start = time.perf_counter()
         history = train(
             model,
             batches,
@@ -681,9 +860,16 @@ def probe_train(train, cases):
             channels_last=case["channels_last"],
             **kwargs,
         )
+        wall = time.perf_counter() - start
+        unchanged = all(
+            torch.equal(x, x0) and torch.equal(y, y0)
+            for (x, y), (x0, y0) in zip(batches, pristine, strict=True)
+        )
         keys = ("loss", "accuracy", "seconds", "lr", "eval_accuracy")
         weight = model.conv.weight
         return {
+            "wall": wall,
+            "batches_unchanged": bool(unchanged),
             "history": {key: [float(v) for v in history[key]] for key in keys if key in history},
             "params": [float(v) for p in model.parameters() for v in p.detach().float().reshape(-1).tolist()],
             "seen": model.seen,
@@ -714,11 +900,13 @@ def one_cycle_lr(step: int, total: int, max_lr: float) -> float:
     return stop + (start - stop) / 2.0 * (1 + math.cos(math.pi * pct))
 
 
-def _reference_train(case: Mapping[str, Any]) -> dict[str, Any]:
+def _reference_train(case: Mapping[str, Any], seed: int | None = None) -> dict[str, Any]:
     import torch
     import torch.nn.functional as F
 
-    model, batches, (xe, ye) = make_train_setup(case)
+    model, batches, (xe, ye) = make_train_setup({**case, "sleep_s": 0})
+    if seed is not None:
+        torch.manual_seed(int(torch.randint(2**62, (1,), generator=torch.Generator().manual_seed(seed))))
     if case["channels_last"]:
         model = model.to(memory_format=torch.channels_last)
     steps = case["epochs"] * len(batches)
@@ -737,8 +925,9 @@ def _reference_train(case: Mapping[str, Any]) -> dict[str, Any]:
             hist["lr"].append(opt.param_groups[0]["lr"])
             if case["channels_last"]:
                 x = x.contiguous(memory_format=torch.channels_last)
-            logits = model(x)
-            loss = F.cross_entropy(logits, y)
+            with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=case["amp"]):
+                logits = model(x)
+                loss = F.cross_entropy(logits, y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -752,7 +941,7 @@ def _reference_train(case: Mapping[str, Any]) -> dict[str, Any]:
         if case["target"] is not None:
             model.eval()
             with torch.no_grad():
-                acc = float((model(xe.float() / 255).argmax(1) == ye).float().mean())
+                acc = int((model(xe.float() / 255).argmax(1) == ye).sum()) / len(ye)
             model.train()
             hist["eval_accuracy"].append(acc)
             if acc >= case["target"]:
@@ -772,11 +961,15 @@ def _judge_train(data: Any, cases: Cases) -> Verdict:
         runs = _require_list(runs, "runs")
         if not f.require(len(runs) == max(1, len(case["generator_seeds"])), "train did not run every case"):
             continue
-        ref = _reference_train(case)
+        seeds = case["generator_seeds"] or [None]
+        refs = {seed: _reference_train(case, seed) for seed in set(seeds)}
+        ref = refs[seeds[0]]
         n_epochs = len(ref["loss"])
         n_steps = len(ref["lr"])
-        for run in runs:
+        for seed, run in zip(seeds, runs, strict=True):
+            ref = refs[seed]
             run = _require_dict(run, "run")
+            f.require(run.get("batches_unchanged") is True, "train must not modify the batches of the loader")
             hist = _require_dict(run["history"], "history")
             missing = [key for key in ("loss", "accuracy", "seconds", "lr") if key not in hist]
             if not f.require(not missing, "the history must hold 'loss', 'accuracy', 'seconds' and 'lr'"):
@@ -795,6 +988,19 @@ def _judge_train(data: Any, cases: Cases) -> Verdict:
                 np.all(seconds >= 0) and np.all(np.diff(seconds) >= 0),
                 "'seconds' must be the cumulative training time",
             )
+            if case.get("sleep_s"):
+                # every training forward pass sleeps sleep_s, every evaluation sleep_s × eval_sleep_factor
+                per_epoch = len(ref["lr"]) // n_epochs * case["sleep_s"]
+                f.require(
+                    np.all(np.diff(np.concatenate([[0.0], seconds])) >= 0.9 * per_epoch),
+                    "'seconds' must be the cumulative training time at the end of each epoch",
+                )
+                if case["target"] is not None:
+                    evals = n_epochs * case["sleep_s"] * case["eval_sleep_factor"]
+                    f.require(
+                        seconds[-1] <= as_float(run["wall"], "wall time") - 0.9 * evals,
+                        "'seconds' must not count the time spent evaluating",
+                    )
             lr = as_array(hist["lr"], None, "lr")
             if f.require(lr.shape == (n_steps,), "'lr' must hold the learning rate of every optimizer step"):
                 if case["optimizer"] == "adamw":
@@ -831,11 +1037,16 @@ def _judge_train(data: Any, cases: Cases) -> Verdict:
             loss = as_array(hist["loss"], (n_epochs,), "loss")
             acc = as_array(hist["accuracy"], (n_epochs,), "accuracy")
             params = as_array(run["params"], (len(ref["params"]),), "parameters")
-            if case["amp"]:
-                f.require(loss[-1] < 0.8 * loss[0], "with amp=True the training loss must still fall")
+            if case["amp"]:  # bfloat16 rounding: the same computation, compared loosely
+                f.require(
+                    np.allclose(params, ref["params"], rtol=2e-2, atol=2e-3),
+                    "with amp=True the parameters differ from the same training under torch.autocast "
+                    "(bfloat16 on the CPU)",
+                )
+                f.require(
+                    np.allclose(loss, ref["loss"], rtol=2e-2, atol=1e-3), "with amp=True 'loss' is wrong"
+                )
                 continue
-            if case["generator_seeds"]:
-                continue  # compared with each other below
             f.require(
                 np.allclose(params, ref["params"], rtol=1e-4, atol=2e-5),
                 "the trained parameters differ from AdamW + OneCycleLR (or SGD with momentum 0.9) on the "
@@ -873,8 +1084,22 @@ TRAIN_CASES = [
     {**_TRAIN_BASE, "data_seed": 1141},
     {**_TRAIN_BASE, "data_seed": 1142, "channels_last": True, "n": 90, "batch_size": 20, "weight_decay": 0.5},
     {**_TRAIN_BASE, "data_seed": 1143, "optimizer": "sgd", "max_lr": 0.05, "weight_decay": 1e-3, "epochs": 3},
-    {**_TRAIN_BASE, "data_seed": 1144, "epochs": 5, "target": 1.01},
+    {
+        **_TRAIN_BASE,
+        "data_seed": 1144,
+        "epochs": 5,
+        "target": 1.01,
+        "sleep_s": 0.002,
+        "eval_sleep_factor": 20,
+    },
     {**_TRAIN_BASE, "data_seed": 1145, "epochs": 5, "target": 0.0},
+    {
+        **_TRAIN_BASE,
+        "data_seed": 1148,
+        "epochs": 5,
+        "n_eval": 64,
+        "target": 0.65625,
+    },  # 42/64: reached exactly in epoch 3
     {**_TRAIN_BASE, "data_seed": 1146, "amp": True, "epochs": 6, "max_lr": 0.05},
     {**_TRAIN_BASE, "data_seed": 1147, "dropout": 0.5, "epochs": 1, "n": 40, "generator_seeds": [5, 5, 6]},
 ]
@@ -894,9 +1119,16 @@ def make_timed_model(case):
             super().__init__()
             self.conv = nn.Conv2d(3, 4, 3, padding=1)
             self.head = nn.Linear(4, case["n_classes"])
+            self.gain = nn.Parameter(torch.zeros(1))  # starts at 0: a 1e-6 step is resolved exactly
             self.calls = []
             self.backward_calls = []
+            self.gain_grads = []
             self.conv.weight.register_hook(self._backward)
+            self.gain.register_hook(self._gain_grad)
+
+        def _gain_grad(self, grad):
+            self.gain_grads.append(float(grad.detach().float().sum()))
+            return grad
 
         def _backward(self, grad):
             time.sleep(case["sleep_s"])
@@ -917,7 +1149,7 @@ def make_timed_model(case):
                 ]
             )
             time.sleep(case["sleep_s"])
-            return self.head(torch.relu(h).mean(dim=(2, 3)))
+            return self.head(torch.relu(h * (1 + self.gain)).mean(dim=(2, 3)))
 
     return TimedNet()
 
@@ -947,6 +1179,8 @@ def probe_throughput(throughput, cases):
             "end": end,
             "calls": model.calls,
             "backward_calls": model.backward_calls,
+            "gain": float(model.gain.detach().float().sum()),
+            "gain_grads": model.gain_grads,
         }
 
     threads = torch.get_num_threads()
@@ -990,6 +1224,15 @@ def judge_throughput(data: Any, cases: Cases) -> Verdict:
         previous = calls[warmup - 1][0] if warmup else as_float(got["start"], "start")
         longest = as_float(got["end"], "end") - previous - sleep
         shortest = last_timed - first_timed + sleep
+        # plain SGD at lr 1e-6 with the gradients zeroed every step moves a parameter by −1e-6 · Σ_t g_t
+        grads = np.asarray([as_float(g, "gradient") for g in _require_list(got["gain_grads"], "gradients")])
+        step = as_float(got["gain"], "parameter")
+        want = -1e-6 * float(grads.sum())
+        f.require(
+            len(grads) == warmup + steps and abs(step - want) <= 1e-3 * abs(want) + 1e-12,
+            "each step must zero the gradients, backpropagate and take one plain SGD step (lr 1e-6, no "
+            "momentum) on the model's parameters",
+        )
         f.require(
             0.9 * n_b * steps / longest <= value <= 1.1 * n_b * steps / shortest,
             "the result must be images per second over the timed steps only (batch_size × steps / seconds, "
@@ -1063,6 +1306,11 @@ PROGRESSIVE_CASES = [
     {"epochs": 5, "start": 16, "end": 33, "bad": "an odd end"},
     {"epochs": 5, "start": 32, "end": 16, "bad": "start > end"},
     {"epochs": 0, "start": 16, "end": 32, "bad": "epochs < 1"},
+    {"epochs": -2, "start": 16, "end": 32, "bad": "epochs < 1"},
+    {"epochs": 4, "start": 0, "end": 32, "bad": "a start below 2"},
+    {"epochs": 6, "start": 10, "end": 20},
+    {"epochs": 4, "start": 8, "end": 10},
+    {"epochs": 2, "start": 2, "end": 2},
 ]
 
 
@@ -1075,7 +1323,8 @@ def make_long_tail_labels(case):
     rng = np.random.default_rng(case["seed"])
     k = case["n_classes"]
     p = 1.0 / np.arange(1, k + 1) ** case["zipf"]
-    return rng.choice(np.arange(k) * case["label_step"], size=case["n"], p=p / p.sum())
+    values = np.arange(k) * case["label_step"] + case.get("label_offset", 0)
+    return rng.choice(values, size=case["n"], p=p / p.sum())
 
 
 def probe_repeat_factors(repeat_factors, cases):
@@ -1086,8 +1335,9 @@ def probe_repeat_factors(repeat_factors, cases):
         labels = make_long_tail_labels(case)
         if case["as_list"]:
             labels = labels.tolist()
-        r = repeat_factors(labels, case["threshold"])
-        out.append(np.asarray(r, dtype=float).reshape(-1).tolist())
+        r, modified = guarded_call(repeat_factors, labels, case["threshold"])
+        r = np.asarray(r)
+        out.append({"r": r.astype(float).reshape(-1).tolist(), "kind": r.dtype.kind, "modified": modified})
     return out
 
 
@@ -1098,11 +1348,14 @@ def judge_repeat_factors(data: Any, cases: Cases) -> Verdict:
         values, counts = np.unique(labels, return_counts=True)
         freq = dict(zip(values.tolist(), (counts / labels.size).tolist(), strict=True))
         want = np.array([max(1.0, math.sqrt(case["threshold"] / freq[v])) for v in labels.tolist()])
-        r = as_array(got, (labels.size,), "repeat factors")
+        got = _require_dict(got, "result")
+        r = as_array(got["r"], (labels.size,), "repeat factors")
+        require_dtype_kind(f, got["kind"], "f", "the result of repeat_factors")
         f.require(
-            np.allclose(r, want, rtol=1e-9, atol=0),
+            np.allclose(r, want, rtol=1e-6, atol=0),  # float32 results are accepted (their eps is 1.2e-7)
             "the factors are not max(1, √(t / f_c)) with f_c the fraction of samples in the sample's class",
         )
+        require_unmodified(f, got["modified"], "repeat_factors")
     return f.verdict()
 
 
@@ -1126,7 +1379,10 @@ REPEAT_CASES = [
         "as_list": False,
         "seed": 1153,
     },
-]
+    {"n": 200, "n_classes": 8, "zipf": 1.2, "label_step": -5, "label_offset": 3, "threshold": 0.2,
+     "as_list": False, "seed": 1154},
+    {"n": 120, "n_classes": 5, "zipf": 2.0, "label_step": 1, "threshold": 1.0, "as_list": True, "seed": 1155},
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1260,6 +1516,392 @@ DDP_CASES = [
 ]  # fmt: skip
 
 
+# ---------------------------------------------------------------------------------------------------------
+# smoothed_cross_entropy(logits, labels, smoothing) -> 0-dim tensor
+# ---------------------------------------------------------------------------------------------------------
+def make_smoothing_case(case):
+    import torch
+
+    g = torch.Generator().manual_seed(case["seed"])
+    n, k = case["n"], case["n_classes"]
+    dtype = getattr(torch, case["dtype"])
+    logits = (case["scale"] * torch.randn(n, k, generator=g, dtype=torch.float64)).to(dtype)
+    labels = torch.randint(0, k, (n,), generator=g)
+    return logits, labels
+
+
+def probe_smoothed_cross_entropy(smoothed_cross_entropy, cases):
+    import torch
+
+    def run_case(case):
+        logits, labels = make_smoothing_case(case)
+        if case.get("bad"):
+            try:
+                smoothed_cross_entropy(logits, labels, case["smoothing"])
+                return {"error": None}
+            except Exception as err:
+                return {"error": type(err).__name__}
+        x = logits.clone().requires_grad_(True)
+        loss, modified = guarded_call(smoothed_cross_entropy, x, labels, case["smoothing"])
+        is_tensor = isinstance(loss, torch.Tensor)
+        out = {"modified": modified, "is_tensor": is_tensor, "shape": list(loss.shape) if is_tensor else None}
+        if is_tensor and loss.requires_grad:
+            loss.backward()
+        out["value"] = float(loss.detach()) if is_tensor else float(loss)
+        out["grad"] = None if x.grad is None else x.grad.double().reshape(-1).tolist()
+        return out
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [run_case(case) for case in cases]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def judge_smoothed_cross_entropy(data: Any, cases: Cases) -> Verdict:
+    import torch
+
+    f = Findings()
+    for case, got in zip(cases, _require_list(data, "result"), strict=True):
+        got = _require_dict(got, "result")
+        if case.get("bad"):
+            f.require(got.get("error") == "ValueError", f"{case['bad']} must raise ValueError")
+            continue
+        logits, labels = make_smoothing_case(case)
+        z = logits.double()
+        n, k, eps = case["n"], case["n_classes"], case["smoothing"]
+        # q = (1 − ε)·one-hot + ε/K; loss = mean over samples of −Σ_c q_c log softmax(z)_c
+        q = torch.full((n, k), eps / k, dtype=torch.float64)
+        q[torch.arange(n), labels] += 1 - eps
+        logp = torch.log_softmax(z, dim=1)
+        want = float(-(q * logp).sum(1).mean())
+        grad = ((logp.exp() - q) / n).reshape(-1).numpy()
+        tol = 1e-9 if case["dtype"] == "float64" else 2e-5
+        require_unmodified(f, got["modified"], "smoothed_cross_entropy")
+        f.require(
+            got["is_tensor"] is True and got["shape"] == [],
+            "smoothed_cross_entropy must return a 0-dim torch tensor (the batch mean)",
+        )
+        value = as_float(got["value"], "loss")
+        f.require(
+            math.isfinite(value) and abs(value - want) <= tol * (1 + abs(want)),
+            "the loss is not the batch mean of −Σ_c q_c log softmax(z)_c with q = (1 − ε)·one-hot + ε/K "
+            "(compute it with log_softmax, which stays finite for large logits)",
+        )
+        if f.require(got["grad"] is not None, "the loss must be differentiable with respect to the logits"):
+            g = as_array(got["grad"], (n * k,), "gradient")
+            f.require(
+                np.allclose(g, grad, rtol=0, atol=tol * (1 + float(np.abs(grad).max()))),
+                "the gradient of the loss with respect to the logits is wrong",
+            )
+    return f.verdict()
+
+
+SMOOTHING_CASES = [
+    {"n": 40, "n_classes": 10, "smoothing": 0.2, "scale": 2.0, "dtype": "float64", "seed": 1171},
+    {"n": 25, "n_classes": 4, "smoothing": 0.0, "scale": 3.0, "dtype": "float32", "seed": 1172},
+    {
+        "n": 16,
+        "n_classes": 7,
+        "smoothing": 0.5,
+        "scale": 1e4,
+        "dtype": "float32",
+        "seed": 1173,
+    },  # exp overflows
+    {"n": 33, "n_classes": 2, "smoothing": 0.1, "scale": 1.0, "dtype": "float64", "seed": 1174},
+    {
+        "n": 4,
+        "n_classes": 3,
+        "smoothing": 1.0,
+        "scale": 1.0,
+        "dtype": "float32",
+        "seed": 1,
+        "bad": "smoothing = 1",
+    },
+    {
+        "n": 4,
+        "n_classes": 3,
+        "smoothing": -0.1,
+        "scale": 1.0,
+        "dtype": "float32",
+        "seed": 1,
+        "bad": "a negative smoothing",
+    },
+]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ema_update(ema_model, model, decay) -> None, in place
+# ---------------------------------------------------------------------------------------------------------
+def make_ema_models(case):
+    import torch
+    import torch.nn as nn
+
+    g = torch.Generator().manual_seed(case["seed"])
+
+    def net():
+        return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4, 3))
+
+    models = [net() for _ in range(case["steps"] + 1)]
+    with torch.no_grad():
+        for m in models:
+            for t in [*m.parameters(), *m.buffers()]:
+                if t.is_floating_point():
+                    t.copy_(
+                        torch.randn(t.shape, generator=g).abs()
+                        if t.dim() == 1
+                        else torch.randn(t.shape, generator=g)
+                    )
+                else:
+                    t.fill_(int(torch.randint(1, 100, (1,), generator=g)))
+    return models[0], models[1:]
+
+
+def probe_ema_update(ema_update, cases):
+    import torch
+
+    def state(m):
+        return [t.detach().double().reshape(-1).tolist() for t in [*m.parameters(), *m.buffers()]]
+
+    def run_case(case):
+        if case.get("bad"):
+            ema, models = make_ema_models(case)
+            try:
+                ema_update(ema, models[0], case["decay"])
+                return {"error": None}
+            except Exception as err:
+                return {"error": type(err).__name__}
+        ema, models = make_ema_models(case)
+        ids = [id(p) for p in ema.parameters()]
+        modified, returned = [], []
+        for m in models:
+            result, changed = guarded_call(ema_update, ema, m, case["decay"])
+            modified += [c for c in changed if c != 0]  # the EMA model (argument 0) is meant to change
+            returned.append(result is None)
+        after = state(ema)
+        with torch.no_grad():  # an EMA that shares storage with the model follows it
+            for p in models[-1].parameters():
+                p.add_(1.0)
+        aliased = state(ema) != after
+        return {
+            "state": after,
+            "modified": modified,
+            "returns_none": all(returned),
+            "same_objects": [id(p) for p in ema.parameters()] == ids,
+            "aliased": aliased,
+        }
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [run_case(case) for case in cases]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def judge_ema_update(data: Any, cases: Cases) -> Verdict:
+
+    f = Findings()
+    for case, got in zip(cases, _require_list(data, "result"), strict=True):
+        got = _require_dict(got, "result")
+        if case.get("bad"):
+            f.require(got.get("error") == "ValueError", f"{case['bad']} must raise ValueError")
+            continue
+        ema, models = make_ema_models(case)
+        d = case["decay"]
+        want = [t.detach().double().clone() for t in [*ema.parameters(), *ema.buffers()]]
+        for m in models:
+            for i, t in enumerate([*m.parameters(), *m.buffers()]):
+                # floating tensors: e ← d·e + (1 − d)·p; integer buffers (num_batches_tracked) are copied
+                floating = t.is_floating_point()
+                t = t.detach().double()
+                want[i] = d * want[i] + (1 - d) * t if floating else t
+        names = [n for n, _ in ema.named_parameters()] + [n for n, _ in ema.named_buffers()]
+        state = _require_list(got["state"], "state")
+        if not f.require(len(state) == len(want), "the EMA model must keep all its parameters and buffers"):
+            continue
+        for name, w, g in zip(names, want, state, strict=True):
+            g = as_array(g, (w.numel(),), "state")
+            ok = np.allclose(g, w.reshape(-1).numpy(), rtol=1e-5, atol=1e-6)
+            if "running" in name or "num_batches" in name:
+                f.require(
+                    ok, "buffers (BatchNorm's running statistics) must be averaged too, integer ones copied"
+                )
+            else:
+                f.require(ok, "the parameters are not updated as e ← decay·e + (1 − decay)·p")
+        require_unmodified(f, got["modified"], "ema_update (the model, argument 2)")
+        f.require(got["returns_none"] is True, "ema_update updates in place and returns None")
+        f.require(
+            got["same_objects"] is True,
+            "ema_update must update the EMA model's tensors in place, not replace them",
+        )
+        f.require(got["aliased"] is False, "the EMA model must not share storage with the model")
+    return f.verdict()
+
+
+EMA_CASES = [
+    {"steps": 3, "decay": 0.9, "seed": 1181},
+    {"steps": 2, "decay": 0.0, "seed": 1182},
+    {"steps": 2, "decay": 1.0, "seed": 1183},
+    {"steps": 4, "decay": 0.35, "seed": 1184},
+    {"steps": 1, "decay": 1.5, "seed": 1, "bad": "a decay above 1"},
+    {"steps": 1, "decay": -0.2, "seed": 1, "bad": "a negative decay"},
+]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# whitening_weights(images, patch_size=2, eps=5e-4) -> (C·p·p, C, p, p) tensor
+# ---------------------------------------------------------------------------------------------------------
+def make_whitening_images(case):
+    import torch
+
+    g = torch.Generator().manual_seed(case["seed"])
+    n, c, s = case["n"], case["channels"], case["size"]
+    z = torch.rand(n, c, s, s, generator=g, dtype=torch.float64)
+    z = z + 0.7 * torch.roll(z, 1, dims=3) + 0.3 * torch.roll(z, 1, dims=2)  # anisotropic spatial correlation
+    mixing = torch.eye(c, dtype=torch.float64) + 0.5 * torch.rand(c, c, generator=g, dtype=torch.float64)
+    x = torch.einsum("kc,nchw->nkhw", mixing, z) / c  # correlated channels, no symmetry between them
+    x = x + case["offset"]
+    return x.to(getattr(torch, case["dtype"]))
+
+
+def probe_whitening_weights(whitening_weights, cases):
+    import torch
+
+    def run_case(case):
+        images = make_whitening_images(case)
+        kwargs = {} if case["patch_size"] == 2 else {"patch_size": case["patch_size"]}
+        if case.get("eps") is not None:
+            kwargs["eps"] = case["eps"]
+        if case.get("bad"):
+            try:
+                whitening_weights(images, **kwargs)
+                return {"error": None}
+            except Exception as err:
+                return {"error": type(err).__name__}
+        w, modified = guarded_call(whitening_weights, images, **kwargs)
+        return {
+            "w": w.detach().double().reshape(-1).tolist(),
+            "shape": list(w.shape),
+            "is_float": bool(w.is_floating_point()),
+            "modified": modified,
+        }
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [run_case(case) for case in cases]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def judge_whitening_weights(data: Any, cases: Cases) -> Verdict:
+    import torch
+
+    f = Findings()
+    for case, got in zip(cases, _require_list(data, "result"), strict=True):
+        got = _require_dict(got, "result")
+        if case.get("bad"):
+            f.require(got.get("error") == "ValueError", f"{case['bad']} must raise ValueError")
+            continue
+        x = make_whitening_images(case).double()
+        p, c = case["patch_size"], case["channels"]
+        d = c * p * p
+        eps = 5e-4 if case.get("eps") is None else case["eps"]
+        # all p×p patches (stride 1), flattened in conv-weight order (channel, row, column)
+        patches = x.unfold(2, p, 1).unfold(3, p, 1).permute(0, 2, 3, 1, 4, 5).reshape(-1, d)
+        cov = torch.cov(patches.T)
+        lam, vec = torch.linalg.eigh(cov)
+        lam, vec = lam.flip(0), vec.flip(1)  # decreasing eigenvalues
+        want = (vec.T / torch.sqrt(lam + eps)[:, None]).numpy()
+        if not f.require(
+            list(got["shape"]) == [d, c, p, p] and got["is_float"] is True,
+            "the weights must be a float tensor of shape (C·p·p, C, p, p), one filter per eigenvector",
+        ):
+            continue
+        w = as_array(got["w"], (d * d,), "weights").reshape(d, d)
+        tol = 2e-3  # float32 results (or float32 arithmetic) are accepted for float64 images too
+        rows_ok = [
+            min(np.abs(w[i] - want[i]).max(), np.abs(w[i] + want[i]).max()) <= tol * np.abs(want[i]).max()
+            for i in range(d)
+        ]
+        f.require(
+            all(rows_ok),
+            "filter k must be v_kᵀ/√(λ_k + eps) for the eigenpairs of the patch covariance (centred, "
+            "divisor M − 1), in decreasing order of λ, patches flattened as (channel, row, column); "
+            "any sign is accepted",
+        )
+        require_unmodified(f, got["modified"], "whitening_weights")
+    return f.verdict()
+
+
+WHITENING_CASES = [
+    {
+        "n": 12,
+        "channels": 3,
+        "size": 8,
+        "patch_size": 2,
+        "eps": None,
+        "offset": 0.0,
+        "dtype": "float32",
+        "seed": 1191,
+    },
+    {
+        "n": 6,
+        "channels": 2,
+        "size": 9,
+        "patch_size": 3,
+        "eps": 1e-2,
+        "offset": 0.5,
+        "dtype": "float64",
+        "seed": 1192,
+    },
+    {
+        "n": 5,
+        "channels": 1,
+        "size": 6,
+        "patch_size": 2,
+        "eps": 0.0,
+        "offset": -0.2,
+        "dtype": "float64",
+        "seed": 1193,
+    },
+    {
+        "n": 4,
+        "channels": 3,
+        "size": 5,
+        "patch_size": 1,
+        "eps": 1e-3,
+        "offset": 0.1,
+        "dtype": "float32",
+        "seed": 1194,
+    },
+    {
+        "n": 3,
+        "channels": 3,
+        "size": 6,
+        "patch_size": 2,
+        "eps": -1.0,
+        "offset": 0.0,
+        "dtype": "float32",
+        "seed": 1,
+        "bad": "a negative eps",
+    },
+    {
+        "n": 3,
+        "channels": 3,
+        "size": 6,
+        "patch_size": 0,
+        "eps": None,
+        "offset": 0.0,
+        "dtype": "float32",
+        "seed": 1,
+        "bad": "a patch size of 0",
+    },
+]
+
+
 CHECKS = [
     Check("pick_device", ("pick_device",), 1, PICK_DEVICE_CASES, probe_pick_device, judge_pick_device),
     Check("build_cnn", ("build_cnn",), 2, BUILD_CNN_CASES, probe_build_cnn, judge_build_cnn),
@@ -1306,9 +1948,36 @@ CHECKS = [
         REPEAT_CASES,
         probe_repeat_factors,
         judge_repeat_factors,
-        helpers=(make_long_tail_labels,),
+        helpers=(make_long_tail_labels, guarded_call),
     ),
     Check(
         "ddp_step", ("ddp_step",), 3, DDP_CASES, probe_ddp_step, judge_ddp_step, helpers=(make_ddp_problem,)
+    ),
+    Check(
+        "whitening_weights",
+        ("whitening_weights",),
+        2,
+        WHITENING_CASES,
+        probe_whitening_weights,
+        judge_whitening_weights,
+        helpers=(make_whitening_images, guarded_call),
+    ),
+    Check(
+        "smoothed_cross_entropy",
+        ("smoothed_cross_entropy",),
+        1,
+        SMOOTHING_CASES,
+        probe_smoothed_cross_entropy,
+        judge_smoothed_cross_entropy,
+        helpers=(make_smoothing_case, guarded_call),
+    ),
+    Check(
+        "ema_update",
+        ("ema_update",),
+        1,
+        EMA_CASES,
+        probe_ema_update,
+        judge_ema_update,
+        helpers=(make_ema_models, guarded_call),
     ),
 ]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import Cases, Check, Findings, Verdict, as_array, as_float
+from autograder.probes import guarded_call, require_raises, require_unmodified
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -27,7 +28,17 @@ def perceptron_case(case):
     if kind == "xor":
         X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
         return X, np.array([-1.0, 1.0, 1.0, -1.0]), None, None
-    rng = np.random.default_rng(case["seed"])
+    if kind in ("zero_margin", "negative_margin"):
+        # (w, b) = ((1, 1), 0) separates the first four points; the last lies on the line (margin 0) or just
+        # on its wrong side (a small negative margin, −0.25/√2)
+        last = [0.5, -0.5] if kind == "zero_margin" else [0.5, -0.75]
+        X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, -1.0], last])
+        y = np.array([1.0, 1.0, 1.0, -1.0, 1.0])
+        if case.get("int_inputs"):
+            X, y = (4 * X).astype(int), y.astype(int)
+        return X, y, np.array([1.0, 1.0]), 0.0
+    # "fixed_seed": a boundary case built for its exact epoch count, not re-seeded by the tests
+    rng = np.random.default_rng(case["seed"] if "seed" in case else case["fixed_seed"])
     n, d = case["n"], case["d"]
     w_true = rng.integers(-4, 5, size=d).astype(float)
     w_true[0] = w_true[0] if abs(w_true[0]) >= 2 else 3.0
@@ -39,9 +50,17 @@ def perceptron_case(case):
     chosen = np.sort(np.concatenate([pos, neg]))
     X, y = cand[chosen], np.sign(margin[chosen])
     if kind == "bad_labels":
-        y = (y + 1) / 2 if case["labels"] == "01" else np.where(y > 0, 2.0, -1.0)
+        if case["labels"] == "01":
+            y = (y + 1) / 2
+        elif case["labels"] == "-2":
+            y = np.where(y > 0, 1.0, -2.0)
+        else:
+            y = np.where(y > 0, 2.0, -1.0)
     if case.get("int_labels"):
         y = y.astype(int)
+    if case.get("int_inputs"):
+        # integer inputs (the grid scaled by 4) and integer weights: a float learning rate must still act
+        X, w_true, b_true = (4 * X).astype(int), w_true.astype(int), int(b_true)
     return X, y, w_true, b_true
 
 
@@ -54,9 +73,10 @@ def probe_perceptron_train(perceptron_train, cases):
     out = []
     for case in cases:
         X, y, _w, _b = perceptron_case(case)
-        X_before, y_before = X.copy(), y.copy()
         try:
-            w, b, n_mistakes, converged = perceptron_train(X, y, lr=case["lr"], max_epochs=case["max_epochs"])
+            (w, b, n_mistakes, converged), modified = guarded_call(
+                perceptron_train, X, y, lr=case["lr"], max_epochs=case["max_epochs"]
+            )
         except Exception as err:
             out.append({"error": type(err).__name__})
             continue
@@ -64,10 +84,13 @@ def probe_perceptron_train(perceptron_train, cases):
             {
                 "w": np.asarray(w, dtype=float).ravel().tolist(),
                 "w_shape": list(np.shape(w)),
+                "w_kind": np.asarray(w).dtype.kind,
                 "b": float(b),
                 "n_mistakes": int(n_mistakes),
+                "mistakes_integral": bool(float(n_mistakes) == int(n_mistakes)),
                 "converged": bool(converged),
-                "unchanged": bool(np.array_equal(X, X_before) and np.array_equal(y, y_before)),
+                "converged_bool": isinstance(converged, (bool, np.bool_)),
+                "modified": modified,
             }
         )
     return out
@@ -102,20 +125,22 @@ def judge_perceptron_train(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         if case["kind"] == "bad_labels":
-            f.require(got.get("error") == "ValueError", "labels other than −1 and +1 must raise ValueError")
+            require_raises(f, got.get("error"), "perceptron_train with labels other than −1 and +1")
             continue
         if not f.require("error" not in got, "perceptron_train raised an error on valid input"):
             continue
         X, y, w_true, b_true = perceptron_case(case)
         w_ref, b_ref, m_ref, conv_ref = perceptron_reference(
-            X.astype(float), y.astype(float), case["lr"], case["max_epochs"]
+            X.astype(float), y.astype(float), case["lr"], _max_epochs(case)
         )
         if not f.require(got["w_shape"] == [X.shape[1]], "w must be a 1-D array with one weight per input"):
             continue
         w = as_array(got["w"], (X.shape[1],), "w")
         b = as_float(got["b"], "b")
         n_mistakes = got["n_mistakes"]
-        f.require(got["unchanged"], "perceptron_train must not modify X or y")
+        require_unmodified(f, got["modified"], "perceptron_train")
+        f.require(got["w_kind"] == "f", "w must be a float array (also for integer inputs)")
+        f.require(got["converged_bool"], "converged must be a bool")
         if case["kind"] == "xor":
             f.require(
                 not got["converged"], "XOR is not linearly separable: training must not report convergence"
@@ -123,6 +148,11 @@ def judge_perceptron_train(data: Any, cases: Cases) -> Verdict:
             f.require(
                 n_mistakes >= case["max_epochs"],
                 "on XOR every epoch makes at least one mistake: count the mistakes of all epochs",
+            )
+        elif case.get("budget") == "short":
+            f.require(
+                not got["converged"],
+                "converged must be False when every one of the max_epochs epochs made a mistake",
             )
         else:
             f.require(got["converged"], "training must converge on linearly separable data")
@@ -142,6 +172,28 @@ def judge_perceptron_train(data: Any, cases: Cases) -> Verdict:
     return f.verdict()
 
 
+def _epochs_to_converge(case: Mapping[str, Any]) -> int:
+    """The number of epochs the rule needs on a separable case, the mistake-free one included."""
+    X, y, _w, _b = perceptron_case(case)
+    X, y = X.astype(float), y.astype(float)
+    for k in range(1, 1001):
+        if perceptron_reference(X, y, case["lr"], k)[3]:
+            return k
+    raise AssertionError("a separable case did not converge in 1000 epochs")
+
+
+def _max_epochs(case: Mapping[str, Any]) -> int:
+    return int(case["max_epochs"])
+
+
+def _exact_budget(case: dict, offset: int) -> dict:
+    """The case with max_epochs set so that the mistake-free epoch is the last allowed one (offset 0) or
+    one beyond it (offset −1: every allowed epoch makes a mistake)."""
+    return {**case, "max_epochs": _epochs_to_converge(case) + offset}
+
+
+BUDGET_CASE = {"kind": "separable", "n": 40, "d": 3, "margin": 0.5, "lr": 1.0, "fixed_seed": 72_108}
+
 PERCEPTRON_CASES = [
     {"kind": "separable", "n": 30, "d": 2, "margin": 1.0, "lr": 1.0, "max_epochs": 1000, "seed": 72_101},
     {"kind": "separable", "n": 60, "d": 5, "margin": 1.0, "lr": 0.5, "max_epochs": 1000, "seed": 72_102},
@@ -156,6 +208,26 @@ PERCEPTRON_CASES = [
         "int_labels": True,
     },
     {"kind": "xor", "lr": 1.0, "max_epochs": 37},
+    # the mistake-free epoch is exactly the last allowed one, then one epoch too few
+    _exact_budget({"kind": "separable", "n": 40, "d": 3, "margin": 0.5, "lr": 1.0, "fixed_seed": 72_108}, 0),
+    {
+        **_exact_budget(
+            {"kind": "separable", "n": 40, "d": 3, "margin": 0.5, "lr": 1.0, "fixed_seed": 72_108}, -1
+        ),
+        "budget": "short",
+    },
+    # integer inputs (and integer labels) with a fractional learning rate
+    {
+        "kind": "separable",
+        "n": 30,
+        "d": 4,
+        "margin": 1.0,
+        "lr": 0.25,
+        "max_epochs": 1000,
+        "seed": 72_107,
+        "int_inputs": True,
+        "int_labels": True,
+    },
     {
         "kind": "bad_labels",
         "labels": "01",
@@ -176,6 +248,17 @@ PERCEPTRON_CASES = [
         "max_epochs": 50,
         "seed": 72_105,
     },
+    {
+        "kind": "bad_labels",
+        "labels": "-2",
+        "n": 20,
+        "d": 2,
+        "margin": 1.0,
+        "lr": 1.0,
+        "max_epochs": 50,
+        "seed": 72_108,
+        "int_labels": True,
+    },
 ]
 
 
@@ -183,12 +266,19 @@ PERCEPTRON_CASES = [
 # novikoff_bound(X, y, w, b) -> (R/γ)²
 # ---------------------------------------------------------------------------------------------------------
 def probe_novikoff_bound(novikoff_bound, cases):
+    import warnings
+
+    import numpy as np
+
     out = []
     for case in cases:
         X, y, w, b = perceptron_case(case)
         w, b = case["scale"] * w, case["scale"] * b
         try:
-            out.append(float(novikoff_bound(X, y, w, b)))
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                bound, modified = guarded_call(novikoff_bound, X, y, w, b)
+            out.append({"bound": float(bound), "modified": modified})
         except Exception as err:
             out.append({"error": type(err).__name__})
     return out
@@ -197,18 +287,23 @@ def probe_novikoff_bound(novikoff_bound, cases):
 def judge_novikoff_bound(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
-        if case["scale"] < 0:
-            f.require(
-                isinstance(got, dict) and got.get("error") == "ValueError",
-                "a (w, b) that does not separate the data (γ ≤ 0) must raise ValueError",
-            )
+        if not isinstance(got, dict):
+            f.require(False, "the probe of novikoff_bound produced no result")
             continue
-        if not f.require(not isinstance(got, dict), "novikoff_bound raised an error on a separating (w, b)"):
+        if case["scale"] < 0 or case["kind"] in ("zero_margin", "negative_margin"):
+            what = {
+                "zero_margin": "novikoff_bound for a (w, b) with a point exactly on the hyperplane (γ = 0)",
+                "negative_margin": "novikoff_bound for a (w, b) that misclassifies one point (γ < 0)",
+            }.get(case["kind"], "novikoff_bound for a (w, b) that does not separate the data (γ < 0)")
+            require_raises(f, got.get("error"), what)
             continue
+        if not f.require("error" not in got, "novikoff_bound raised an error on a separating (w, b)"):
+            continue
+        require_unmodified(f, got.get("modified"), "novikoff_bound")
         X, y, w, b = perceptron_case(case)
         want = novikoff_reference(X, y, case["scale"] * w, case["scale"] * b)
         f.require(
-            math.isclose(as_float(got, "bound"), want, rel_tol=1e-9),
+            math.isclose(as_float(got.get("bound"), "bound"), want, rel_tol=1e-9),
             "the bound is not (R/γ)² with R and γ measured on the augmented inputs (x, 1) and the "
             "normalised augmented weights (w, b)/‖(w, b)‖",
         )
@@ -220,6 +315,10 @@ NOVIKOFF_CASES = [
     {"kind": "separable", "n": 50, "d": 6, "margin": 0.5, "scale": 0.37, "seed": 72_202},
     {"kind": "separable", "n": 25, "d": 3, "margin": 2.0, "scale": 7.0, "seed": 72_203},
     {"kind": "separable", "n": 25, "d": 3, "margin": 1.0, "scale": -1.0, "seed": 72_204},
+    {"kind": "separable", "n": 20, "d": 3, "margin": 1.0, "scale": 3, "seed": 72_205, "int_inputs": True},
+    {"kind": "zero_margin", "scale": 1.0},
+    {"kind": "zero_margin", "scale": 2.0, "int_inputs": True},
+    {"kind": "negative_margin", "scale": 1.0},
 ]
 
 
@@ -272,28 +371,38 @@ def make_mlp_case(case):
     params = {
         "W1": rng.normal(0.0, 1.0, size=(n_in, n_hidden)),
         "b1": rng.normal(0.0, 0.5, size=n_hidden),
-        "W2": rng.normal(0.0, 1.0, size=n_hidden),
+        "W2": rng.normal(0.0, case.get("w2_scale", 1.0), size=n_hidden),
         "b2": float(rng.normal(0.0, 0.5)),
     }
     X = rng.normal(0.0, 1.0, size=(n, n_in))
     y = (rng.random(n) < 0.5).astype(float)
+    if case.get("int_inputs"):
+        # integer inputs and integer labels, where floats are usual
+        X, y = np.rint(2 * X).astype(int), y.astype(int)
     return params, X, y
 
 
 def probe_mlp_forward(mlp_forward, cases):
+    import warnings
+
     import numpy as np
 
     out = []
     for case in cases:
         params, X, _y = make_mlp_case(case)
-        p = np.asarray(mlp_forward(params, X), dtype=float)
-        out.append({"shape": list(p.shape), "p": p.ravel().tolist()})
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            p, modified = guarded_call(mlp_forward, params, X)
+            p = np.asarray(p, dtype=float)
+        out.append({"shape": list(p.shape), "p": p.ravel().tolist(), "modified": modified})
     return out
 
 
 def mlp_reference(params: Mapping[str, Any], X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, dict]:
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     h = np.tanh(X @ params["W1"] + params["b1"])
-    p = 1.0 / (1.0 + np.exp(-(h @ params["W2"] + params["b2"])))
+    with np.errstate(over="ignore"):
+        p = 1.0 / (1.0 + np.exp(-(h @ params["W2"] + params["b2"])))
     dz = (p - y) / len(y)  # d(mean BCE)/d(logit)
     dh = np.outer(dz, params["W2"]) * (1.0 - h**2)
     grads = {"W1": X.T @ dh, "b1": dh.sum(axis=0), "W2": h.T @ dz, "b2": float(dz.sum())}
@@ -311,9 +420,11 @@ def judge_mlp_forward(data: Any, cases: Cases) -> Verdict:
             continue
         p = as_array(got["p"], (case["n"],), "probabilities")
         f.require(
-            np.allclose(p, want, rtol=1e-9, atol=1e-12),
-            "the probabilities are not sigmoid(tanh(X·W1 + b1)·W2 + b2)",
+            bool(np.all(np.isfinite(p))) and np.allclose(p, want, rtol=1e-9, atol=1e-12),
+            "the probabilities are not sigmoid(tanh(X·W1 + b1)·W2 + b2)"
+            + (" (also for large logits: keep them finite)" if case.get("w2_scale") else ""),
         )
+        require_unmodified(f, got.get("modified"), "mlp_forward")
     return f.verdict()
 
 
@@ -321,20 +432,30 @@ MLP_CASES = [
     {"n": 12, "n_in": 3, "n_hidden": 5, "seed": 72_301},
     {"n": 30, "n_in": 2, "n_hidden": 8, "seed": 72_302},
     {"n": 7, "n_in": 6, "n_hidden": 4, "seed": 72_303},
+    # a square layer (n_in = n_hidden, where an in-place update of X type-checks), integer inputs and
+    # labels, and output weights so large that the logits reach several hundred (exp overflows)
+    {"n": 9, "n_in": 4, "n_hidden": 4, "seed": 72_304},
+    {"n": 10, "n_in": 3, "n_hidden": 3, "seed": 72_305, "int_inputs": True},
+    {"n": 40, "n_in": 3, "n_hidden": 6, "seed": 72_308, "w2_scale": 3000.0},
 ]
 
 
 def probe_mlp_backward(mlp_backward, cases):
+    import warnings
+
     import numpy as np
 
     out = []
     for case in cases:
         params, X, y = make_mlp_case(case)
-        grads = mlp_backward(params, X, y)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            grads, modified = guarded_call(mlp_backward, params, X, y)
         out.append(
             {
                 "keys": sorted(str(k) for k in grads),
                 "grads": {str(k): np.asarray(v, dtype=float).tolist() for k, v in grads.items()},
+                "modified": modified,
             }
         )
     return out
@@ -362,6 +483,7 @@ def judge_mlp_backward(data: Any, cases: Cases) -> Verdict:
             ),
             "the gradient of b2 is wrong (mean binary cross-entropy, sigmoid output)",
         )
+        require_unmodified(f, got.get("modified"), "mlp_backward")
     return f.verdict()
 
 
@@ -378,31 +500,34 @@ def gradient_test_function(z, kind):
     return float(np.sum(flat**3) / 3.0 - np.prod(flat[:3]) + np.exp(0.1 * flat).sum())
 
 
+def gradient_test_point(case):
+    import numpy as np
+
+    x = np.random.default_rng(case["seed"]).normal(0.0, 1.0, size=tuple(case["shape"]))
+    return np.rint(3 * x).astype(int) if case.get("int_inputs") else x
+
+
 def probe_numerical_gradient(numerical_gradient, cases):
     import numpy as np
 
     out = []
     for case in cases:
-        rng = np.random.default_rng(case["seed"])
-        x = rng.normal(0.0, 1.0, size=tuple(case["shape"]))
-        before = x.copy()
+        x = gradient_test_point(case)
         kind = case["kind"]
 
         def f(z, kind=kind):
             return gradient_test_function(z, kind)
 
-        g = np.asarray(numerical_gradient(f, x, case["eps"]), dtype=float)
-        out.append(
-            {"shape": list(g.shape), "g": g.ravel().tolist(), "unchanged": bool(np.array_equal(x, before))}
-        )
+        g, modified = guarded_call(numerical_gradient, f, x, case["eps"])
+        g = np.asarray(g, dtype=float)
+        out.append({"shape": list(g.shape), "g": g.ravel().tolist(), "modified": modified})
     return out
 
 
 def judge_numerical_gradient(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
-        rng = np.random.default_rng(case["seed"])
-        x = rng.normal(0.0, 1.0, size=tuple(case["shape"]))
+        x = gradient_test_point(case).astype(float)
         eps, kind = case["eps"], case["kind"]
         want = np.empty(x.size)
         for i in range(x.size):
@@ -421,7 +546,7 @@ def judge_numerical_gradient(data: Any, cases: Cases) -> Verdict:
             "the gradient is not the central difference (f(x + ε·e_i) − f(x − ε·e_i)) / (2ε) "
             "in every coordinate",
         )
-        f.require(got["unchanged"], "numerical_gradient must leave x as it found it")
+        require_unmodified(f, got.get("modified"), "numerical_gradient")
     return f.verdict()
 
 
@@ -429,6 +554,7 @@ NUMERICAL_GRADIENT_CASES = [
     {"shape": [7], "eps": 1e-5, "kind": "trig", "seed": 72_401},
     {"shape": [3, 4], "eps": 1e-4, "kind": "poly", "seed": 72_402},
     {"shape": [5], "eps": 1e-2, "kind": "poly", "seed": 72_403},
+    {"shape": [2, 3], "eps": 1e-3, "kind": "trig", "seed": 72_404, "int_inputs": True},
 ]
 
 
@@ -440,7 +566,7 @@ CHECKS = [
         PERCEPTRON_CASES,
         probe_perceptron_train,
         judge_perceptron_train,
-        helpers=(perceptron_case,),
+        helpers=(perceptron_case, guarded_call),
     ),
     Check(
         "novikoff_bound",
@@ -449,7 +575,7 @@ CHECKS = [
         NOVIKOFF_CASES,
         probe_novikoff_bound,
         judge_novikoff_bound,
-        helpers=(perceptron_case,),
+        helpers=(perceptron_case, guarded_call),
     ),
     Check("cover_fraction", ("cover_fraction",), 2, COVER_CASES, probe_cover_fraction, judge_cover_fraction),
     Check(
@@ -459,7 +585,7 @@ CHECKS = [
         MLP_CASES,
         probe_mlp_forward,
         judge_mlp_forward,
-        helpers=(make_mlp_case,),
+        helpers=(make_mlp_case, guarded_call),
     ),
     Check(
         "mlp_backward",
@@ -468,7 +594,7 @@ CHECKS = [
         MLP_CASES,
         probe_mlp_backward,
         judge_mlp_backward,
-        helpers=(make_mlp_case,),
+        helpers=(make_mlp_case, guarded_call),
     ),
     Check(
         "numerical_gradient",
@@ -477,6 +603,6 @@ CHECKS = [
         NUMERICAL_GRADIENT_CASES,
         probe_numerical_gradient,
         judge_numerical_gradient,
-        helpers=(gradient_test_function,),
+        helpers=(gradient_test_function, gradient_test_point, guarded_call),
     ),
 ]

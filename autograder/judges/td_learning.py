@@ -21,6 +21,16 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import K_SIGMA, Cases, Check, Findings, JudgeError, Verdict, as_array
+from autograder.probes import (
+    guarded_call,
+    raised,
+    require_dtype_kind,
+    require_raises,
+    require_rng_discipline,
+    require_unmodified,
+    rng_trials,
+    with_deps,
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -31,14 +41,12 @@ def probe_tapped_delay_line(tapped_delay_line, cases):
 
     out = []
     for case in cases:
-        try:
-            u = tapped_delay_line(case["T"], case["stim_time"])
-        except Exception as err:
-            if not case.get("bad"):
-                raise
-            out.append({"error": type(err).__name__})
+        if case.get("bad"):
+            out.append({"error": raised(lambda c=case: tapped_delay_line(c["T"], c["stim_time"]))})
             continue
-        out.append({"u": np.asarray(u, dtype=float).tolist()})
+        u = tapped_delay_line(case["T"], case["stim_time"])
+        kind = getattr(getattr(u, "dtype", None), "kind", None)
+        out.append({"u": np.asarray(u, dtype=float).tolist(), "kind": kind})
     return out
 
 
@@ -54,12 +62,11 @@ def judge_tapped_delay_line(data: Any, cases: Cases) -> Verdict:
     for case, got in zip(cases, data, strict=True):
         T, s = case["T"], case["stim_time"]
         if case.get("bad"):
-            f.require(
-                got.get("error") == "ValueError", "a stimulus time outside 0 … T − 1 must raise ValueError"
-            )
+            require_raises(f, got.get("error"), "tapped_delay_line with a stimulus time outside 0 … T − 1")
             continue
         if not f.require("u" in got, "tapped_delay_line raised an error on valid input"):
             continue
+        require_dtype_kind(f, got.get("kind"), "f", "u")
         u = as_array(got["u"], (T, T), "u")
         f.require(
             np.array_equal(u, _delay_line_reference(T, s)),
@@ -72,8 +79,10 @@ DELAY_LINE_CASES = [
     {"T": 9, "stim_time": 3},
     {"T": 6, "stim_time": 0},
     {"T": 7, "stim_time": 6},
+    {"T": 1, "stim_time": 0},
     {"T": 5, "stim_time": 5, "bad": 1},
     {"T": 5, "stim_time": -1, "bad": 1},
+    {"T": 4, "stim_time": 9, "bad": 1},
 ]
 
 
@@ -86,9 +95,19 @@ def probe_td_trials(td_trials, cases):
     out = []
     for case in cases:
         kwargs = {k: case[k] for k in ("reward", "epsilon", "gamma") if k in case}
-        v, delta = td_trials(case["n_trials"], case["T"], case["stim_time"], case["reward_time"], **kwargs)
+        args = (case["n_trials"], case["T"], case["stim_time"], case["reward_time"])
+        if case.get("bad"):
+            out.append({"error": raised(lambda a=args, k=kwargs: td_trials(*a, **k))})
+            continue
+        v, delta = td_trials(*args, **kwargs)
+        kinds = [getattr(getattr(a, "dtype", None), "kind", None) for a in (v, delta)]
         out.append(
-            {"v": np.asarray(v, dtype=float).tolist(), "delta": np.asarray(delta, dtype=float).tolist()}
+            {
+                "v": np.asarray(v, dtype=float).tolist(),
+                "delta": np.asarray(delta, dtype=float).tolist(),
+                "kinds": kinds,
+                "shapes": [list(np.shape(v)), list(np.shape(delta))],
+            }
         )
     return out
 
@@ -114,6 +133,19 @@ def judge_td_trials(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         n, T = case["n_trials"], case["T"]
+        if not isinstance(got, dict):
+            raise JudgeError("the probe returned no result")
+        if case.get("bad"):
+            require_raises(f, got.get("error"), f"td_trials with {case['bad']}")
+            continue
+        kinds = got.get("kinds") if isinstance(got.get("kinds"), list) else [None, None]
+        require_dtype_kind(f, kinds[0], "f", "v")
+        require_dtype_kind(f, kinds[-1], "f", "delta")
+        if n == 0:
+            f.require(
+                got.get("shapes") == [[0, T], [0, T]], "with n_trials = 0, v and delta must have shape (0, T)"
+            )
+            continue
         want_v, want_d = _td_trials_reference(
             n,
             T,
@@ -144,6 +176,12 @@ TD_TRIALS_CASES = [
     {"n_trials": 20, "T": 20, "stim_time": 12, "reward_time": 4, "reward": 1.5, "epsilon": 0.2, "gamma": 1.0},
     {"n_trials": 25, "T": 15, "stim_time": 0, "reward_time": 14},
     {"n_trials": 30, "T": 12, "stim_time": 2, "reward_time": 9, "reward": -1.0, "epsilon": 1.0, "gamma": 0.8},
+    {"n_trials": 12, "T": 10, "stim_time": 9, "reward_time": 9, "reward": 2, "epsilon": 0.5, "gamma": 1},
+    {"n_trials": 0, "T": 6, "stim_time": 1, "reward_time": 4},
+    {"n_trials": 10, "T": 8, "stim_time": 0, "reward_time": 0, "reward": 1.5, "epsilon": 0.4},
+    {"n_trials": 5, "T": 8, "stim_time": 2, "reward_time": 8, "bad": "reward_time = T"},
+    {"n_trials": 5, "T": 8, "stim_time": 2, "reward_time": -1, "bad": "a negative reward_time"},
+    {"n_trials": 5, "T": 8, "stim_time": 8, "reward_time": 3, "bad": "stim_time = T"},
 ]
 
 
@@ -165,7 +203,13 @@ def probe_rms_error(rms_error, cases):
     out = []
     for case in cases:
         history, truth = make_history(case)
-        out.append(np.asarray(rms_error(history, truth), dtype=float).tolist())
+        if case.get("integer"):
+            history, truth = np.rint(10 * history).astype(int), np.rint(10 * truth).astype(int)
+        if case.get("lists"):
+            history, truth = history.tolist(), truth.tolist()
+        e, modified = guarded_call(rms_error, history, truth)
+        kind = getattr(getattr(e, "dtype", None), "kind", None)
+        out.append({"e": np.asarray(e, dtype=float).tolist(), "modified": modified, "kind": kind})
     return out
 
 
@@ -173,8 +217,14 @@ def judge_rms_error(data: Any, cases: Cases) -> Verdict:
     f = Findings()
     for case, got in zip(cases, data, strict=True):
         history, truth = make_history(case)
+        if case.get("integer"):
+            history, truth = np.rint(10 * history).astype(int), np.rint(10 * truth).astype(int)
         want = np.sqrt(np.mean((history - truth) ** 2, axis=1))
-        got_arr = as_array(got, (case["n_rows"],), "rms")
+        if not isinstance(got, dict):
+            raise JudgeError("the probe returned no result")
+        require_unmodified(f, got.get("modified"), "rms_error")
+        require_dtype_kind(f, got.get("kind"), "f", "the RMS errors")
+        got_arr = as_array(got.get("e"), (case["n_rows"],), "rms")
         f.require(
             np.allclose(got_arr, want, rtol=1e-9, atol=1e-12),
             "the error is not, for each row, the square root of the mean over states of the squared error",
@@ -186,6 +236,9 @@ RMS_CASES = [
     {"n_rows": 11, "n_states": 5, "bias": 0.0, "seed": 50_301},
     {"n_rows": 4, "n_states": 19, "bias": 0.2, "seed": 50_302},
     {"n_rows": 1, "n_states": 7, "bias": -0.1, "seed": 50_303},
+    {"n_rows": 6, "n_states": 6, "bias": 0.1, "seed": 50_304, "integer": 1},
+    {"n_rows": 3, "n_states": 5, "bias": 0.0, "seed": 50_305, "lists": 1},
+    {"n_rows": 7, "n_states": 1, "bias": 0.3, "seed": 50_306},
 ]
 
 
@@ -442,7 +495,18 @@ def run_learner(learner, case, lam_first):
         if h.ndim != 2 or h.shape[0] <= max(case["rows"]):
             break
         runs.append(h[case["rows"]].tolist())
-    return {"shapes": shapes, "rows": runs}
+
+    def call(n_episodes, rng):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with np.errstate(all="ignore"):
+                if lam_first:
+                    return learner(case["n_states"], case["lam"], case["alpha"], n_episodes, rng)
+                return learner(case["n_states"], case["alpha"], n_episodes, rng)
+
+    trials = rng_trials(lambda rng: call(min(case["n_episodes"], 10), rng), case["seed"] + 7)
+    zero = np.asarray(call(0, np.random.default_rng(case["seed"])), dtype=float)
+    return {"shapes": shapes, "rows": runs, "trials": trials, "zero": zero.tolist()}
 
 
 def probe_random_walk_td0(random_walk_td0, cases):
@@ -461,9 +525,18 @@ def probe_td_lambda(td_lambda, cases):
 # Judging helpers
 # ---------------------------------------------------------------------------------------------------------
 def _histories(
-    f: Findings, got: Any, case: Mapping[str, Any], allow_nonfinite: bool = False
+    f: Findings, got: Any, case: Mapping[str, Any], allow_nonfinite: bool = False, v0: float = 0.5
 ) -> np.ndarray | None:
-    """The sampled rows of every run, (n_runs, n_rows, n_states), after checking the reported shapes."""
+    """The sampled rows of every run, (n_runs, n_rows, n_states), after checking the reported shapes, the
+    rng discipline (same seed → same history, other seed → another, no global generator) and the history
+    of zero episodes (one row, the initial values)."""
+    if not isinstance(got, Mapping):
+        raise JudgeError("the probe returned no result")
+    require_rng_discipline(f, got.get("trials"), "the learner")
+    zero = as_array(got.get("zero"), (1, case["n_states"]), "the history of zero episodes")
+    f.require(
+        np.all(zero == v0), "with n_episodes = 0 the history must be one row holding the initial values"
+    )
     want = [case["n_episodes"] + 1, case["n_states"]]
     shapes = got["shapes"]
     if not f.require(
@@ -694,7 +767,7 @@ def judge_td_lambda(data: Any, cases: Cases) -> Verdict:
     final_error = {}  # (n_states, alpha, lam) -> per-run RMS errors after the last sampled episode
     for case, got in zip(cases, data, strict=True):
         diverges = bool(case.get("diverges"))
-        hist = _histories(f, got, case, allow_nonfinite=diverges)
+        hist = _histories(f, got, case, allow_nonfinite=diverges, v0=0.0)
         if hist is None:
             continue
         n, lam, alpha = case["n_states"], case["lam"], case["alpha"]
@@ -833,10 +906,25 @@ CHECKS = [
         DELAY_LINE_CASES,
         probe_tapped_delay_line,
         judge_tapped_delay_line,
+        helpers=with_deps(raised),
     ),
-    Check("td_trials", ("td_trials",), 3, TD_TRIALS_CASES, probe_td_trials, judge_td_trials),
     Check(
-        "rms_error", ("rms_error",), 1, RMS_CASES, probe_rms_error, judge_rms_error, helpers=(make_history,)
+        "td_trials",
+        ("td_trials",),
+        3,
+        TD_TRIALS_CASES,
+        probe_td_trials,
+        judge_td_trials,
+        helpers=with_deps(raised),
+    ),
+    Check(
+        "rms_error",
+        ("rms_error",),
+        1,
+        RMS_CASES,
+        probe_rms_error,
+        judge_rms_error,
+        helpers=(make_history, *with_deps(guarded_call)),
     ),
     Check(
         "random_walk_td0",
@@ -845,7 +933,7 @@ CHECKS = [
         TD0_CASES,
         probe_random_walk_td0,
         judge_random_walk_td0,
-        helpers=(run_learner,),
+        helpers=(run_learner, *with_deps(rng_trials)),
     ),
     Check(
         "random_walk_mc",
@@ -854,7 +942,7 @@ CHECKS = [
         MC_CASES,
         probe_random_walk_mc,
         judge_random_walk_mc,
-        helpers=(run_learner,),
+        helpers=(run_learner, *with_deps(rng_trials)),
     ),
     Check(
         "td_lambda",
@@ -863,6 +951,6 @@ CHECKS = [
         TD_LAMBDA_CASES,
         probe_td_lambda,
         judge_td_lambda,
-        helpers=(run_learner,),
+        helpers=(run_learner, *with_deps(rng_trials)),
     ),
 ]

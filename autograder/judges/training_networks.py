@@ -15,6 +15,15 @@ from typing import Any
 import numpy as np
 
 from autograder.checks import K_SIGMA, Cases, Check, Findings, Verdict, as_array, as_float
+from autograder.probes import (
+    P_MIN,
+    fingerprint,
+    guarded_call,
+    ks_pvalue,
+    require_rng_discipline,
+    require_unmodified,
+    rng_trials,
+)
 
 KS_P_MIN = 5.7e-7  # a Kolmogorov–Smirnov p-value below this is a 5σ departure from the distribution
 MATCH_TOL = 1e-10  # optimizer trajectories must match PyTorch's to this relative/absolute tolerance
@@ -45,6 +54,40 @@ def problem_gradient(param, hessian, target, noise_k):
     return (hessian @ (param.ravel() - target)).reshape(param.shape) + noise_k
 
 
+def numpy_only_call(fn, *args, **kwargs):
+    """Call ``fn`` on the original arguments; report the inputs it modified and whether it used PyTorch.
+
+    Returns ``(result, modified, torch_calls, returns_numpy)``: ``modified`` as from ``guarded_call``;
+    ``torch_calls`` the number of torch functions the call ran (counted with a TorchFunctionMode when torch
+    is imported; tensor creation, arithmetic and optimizer steps all count); ``returns_numpy`` whether every
+    array in the result (a tuple, or a dict's values) is a numpy array or a number, not a tensor.
+    """
+    import sys
+
+    import numpy as np
+
+    torch = sys.modules.get("torch")
+    calls = [0]
+    if torch is None:
+        result, modified = guarded_call(fn, *args, **kwargs)
+    else:
+        from torch.overrides import TorchFunctionMode
+
+        class Counter(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                calls[0] += 1
+                return func(*args, **(kwargs or {}))
+
+        with Counter():
+            result, modified = guarded_call(fn, *args, **kwargs)
+    parts = list(result.values()) if isinstance(result, dict) else list(result)
+    for part in list(parts):
+        if isinstance(part, dict):
+            parts.extend(part.values())
+    ok = all(isinstance(v, (np.ndarray, np.generic, int, float)) for v in parts if not isinstance(v, dict))
+    return result, modified, calls[0], ok
+
+
 def probe_sgd_momentum_step(sgd_momentum_step, cases):
     import numpy as np
 
@@ -52,16 +95,20 @@ def probe_sgd_momentum_step(sgd_momentum_step, cases):
     for case in cases:
         param0, hessian, target, noise = make_optimizer_problem(case)
         param, velocity = param0.copy(), np.zeros_like(param0)
-        untouched, trajectory = True, []
+        modified, torch_calls, numpy_out, trajectory = [], 0, True, []
         for k in range(case["n_steps"]):
             grad = problem_gradient(param, hessian, target, noise[k])
-            kept = (param.copy(), grad.copy(), velocity.copy())
-            new_param, new_velocity = sgd_momentum_step(
-                param, grad, velocity, case["lr"], case["momentum"], weight_decay=case["weight_decay"]
+            (new_param, new_velocity), changed, calls, ok = numpy_only_call(
+                sgd_momentum_step,
+                param,
+                grad,
+                velocity,
+                case["lr"],
+                case["momentum"],
+                weight_decay=case["weight_decay"],
             )
-            untouched = untouched and all(
-                np.array_equal(a, b) for a, b in zip(kept, (param, grad, velocity), strict=True)
-            )
+            modified = sorted(set(modified) | set(changed), key=str)
+            torch_calls, numpy_out = torch_calls + calls, numpy_out and ok
             param = np.array(new_param, dtype=float)
             velocity = np.array(new_velocity, dtype=float)
             if k + 1 in case["record"]:
@@ -71,7 +118,9 @@ def probe_sgd_momentum_step(sgd_momentum_step, cases):
                 "shape": list(param.shape),
                 "trajectory": trajectory,
                 "velocity": velocity.ravel().tolist(),
-                "untouched": bool(untouched),
+                "modified": modified,
+                "torch_calls": int(torch_calls),
+                "numpy_out": bool(numpy_out),
             }
         )
     return out
@@ -130,8 +179,16 @@ def judge_sgd_momentum_step(data: Any, cases: Cases) -> Verdict:
             np.allclose(vel, _sgd_velocity_reference(case).ravel(), rtol=MATCH_TOL, atol=MATCH_TOL),
             "the returned velocity is not momentum·velocity + (grad + weight_decay·param)",
         )
-        f.require(got["untouched"], "sgd_momentum_step must not modify param, grad or velocity")
+        require_unmodified(f, got.get("modified"), "sgd_momentum_step")
+        _require_numpy_only(f, got, "sgd_momentum_step")
     return f.verdict()
+
+
+def _require_numpy_only(f: Findings, got: Mapping[str, Any], what: str) -> None:
+    f.require(
+        got.get("torch_calls") == 0 and got.get("numpy_out") is True,
+        f"{what} must use NumPy only and return NumPy arrays (no PyTorch tensors or optimizers inside it)",
+    )
 
 
 def _record(n_steps: int) -> list[int]:
@@ -183,20 +240,21 @@ def probe_adamw_step(adamw_step, cases):
         param0, hessian, target, noise = make_optimizer_problem(case)
         param = param0.copy()
         state = {"step": 0, "m": np.zeros_like(param0), "v": np.zeros_like(param0)}
-        untouched, trajectory = True, []
+        modified, torch_calls, numpy_out, trajectory = [], 0, True, []
         for k in range(case["n_steps"]):
             grad = problem_gradient(param, hessian, target, noise[k])
-            kept = (param.copy(), grad.copy(), state["m"].copy(), state["v"].copy(), state["step"])
-            new_param, new_state = adamw_step(
-                param, grad, state, case["lr"], tuple(case["betas"]), case["eps"], case["weight_decay"]
+            (new_param, new_state), changed, calls, ok = numpy_only_call(
+                adamw_step,
+                param,
+                grad,
+                state,
+                case["lr"],
+                tuple(case["betas"]),
+                case["eps"],
+                case["weight_decay"],
             )
-            untouched = untouched and (
-                np.array_equal(kept[0], param)
-                and np.array_equal(kept[1], grad)
-                and np.array_equal(kept[2], state["m"])
-                and np.array_equal(kept[3], state["v"])
-                and kept[4] == state["step"]
-            )
+            modified = sorted(set(modified) | set(changed), key=str)
+            torch_calls, numpy_out = torch_calls + calls, numpy_out and ok
             param = np.array(new_param, dtype=float)
             state = {
                 "step": new_state["step"],
@@ -212,7 +270,9 @@ def probe_adamw_step(adamw_step, cases):
                 "step": int(state["step"]),
                 "m": state["m"].ravel().tolist(),
                 "v": state["v"].ravel().tolist(),
-                "untouched": bool(untouched),
+                "modified": modified,
+                "torch_calls": int(torch_calls),
+                "numpy_out": bool(numpy_out),
             }
         )
     return out
@@ -247,7 +307,8 @@ def judge_adamw_step(data: Any, cases: Cases) -> Verdict:
             and np.allclose(v, state["exp_avg_sq"].numpy().ravel(), rtol=MATCH_TOL, atol=1e-13),
             "state['m'] and state['v'] must be the raw (not bias-corrected) running averages of g and g²",
         )
-        f.require(got["untouched"], "adamw_step must not modify param, grad or the state it is given")
+        require_unmodified(f, got.get("modified"), "adamw_step")
+        _require_numpy_only(f, got, "adamw_step")
     return f.verdict()
 
 
@@ -373,12 +434,14 @@ def probe_kaiming_normal(kaiming_normal, cases):
         W = np.asarray(kaiming_normal(*args, np.random.default_rng(case["seed"])), dtype=float)
         again = np.asarray(kaiming_normal(*args, np.random.default_rng(case["seed"])), dtype=float)
         other = np.asarray(kaiming_normal(*args, np.random.default_rng(case["seed"] + 1)), dtype=float)
+        trials = rng_trials(lambda gen, a=args: kaiming_normal(*a, gen), case["seed"] + 7)
         out.append(
             {
                 "shape": list(W.shape),
                 "values": np.round(W.ravel()[: case["n_sample"]], 10).tolist(),
                 "reproducible": bool(np.array_equal(W, again)),
                 "seeds_differ": bool(W.shape != other.shape or not np.array_equal(W, other)),
+                "trials": trials,
             }
         )
     return out
@@ -393,6 +456,7 @@ def probe_xavier_uniform(xavier_uniform, cases):
         W = np.asarray(xavier_uniform(*args, np.random.default_rng(case["seed"])), dtype=float)
         again = np.asarray(xavier_uniform(*args, np.random.default_rng(case["seed"])), dtype=float)
         other = np.asarray(xavier_uniform(*args, np.random.default_rng(case["seed"] + 1)), dtype=float)
+        trials = rng_trials(lambda gen, a=args: xavier_uniform(*a, gen), case["seed"] + 7)
         out.append(
             {
                 "shape": list(W.shape),
@@ -400,6 +464,7 @@ def probe_xavier_uniform(xavier_uniform, cases):
                 "max_abs": float(np.max(np.abs(W))) if W.size else 0.0,
                 "reproducible": bool(np.array_equal(W, again)),
                 "seeds_differ": bool(W.shape != other.shape or not np.array_equal(W, other)),
+                "trials": trials,
             }
         )
     return out
@@ -416,6 +481,7 @@ def _judge_draws(f: Findings, case: Mapping[str, Any], got: Any) -> np.ndarray |
     values = as_array(got["values"], (n,), "weights")
     f.require(got["reproducible"], "the same generator state must give the same weights: draw from rng")
     f.require(got["seeds_differ"], "different generators must give different weights: draw from rng")
+    require_rng_discipline(f, got.get("trials"), "the initializer")
     return values
 
 
@@ -485,12 +551,26 @@ def probe_orthogonal(orthogonal, cases):
         rng = np.random.default_rng(case["seed"])
         mats = [np.asarray(orthogonal(case["n"], rng), dtype=float) for _ in range(case["draws"])]
         again = np.asarray(orthogonal(case["n"], np.random.default_rng(case["seed"])), dtype=float)
+        trials = rng_trials(lambda gen, n=case["n"]: orthogonal(n, gen), case["seed"] + 7)
         shapes = sorted({tuple(m.shape) for m in mats})
         out.append(
             {
                 "shapes": [list(s) for s in shapes],
-                "mats": [np.round(m, 10).tolist() for m in mats] if len(shapes) == 1 else [],
+                "mats": []
+                if len(shapes) != 1 or case.get("column")
+                else [np.round(m, 10).tolist() for m in mats],
+                # the column case: entry d % n of each draw's first column (independent across draws) and
+                # how far the first columns' norms are from 1 — keeps the payload small
+                "entries": (
+                    [round(float(m[d % case["n"], 0]), 8) for d, m in enumerate(mats)]
+                    if len(shapes) == 1 and case.get("column")
+                    else []
+                ),
+                "norm_error": (
+                    float(max(abs(np.linalg.norm(m[:, 0]) - 1.0) for m in mats)) if len(shapes) == 1 else 1.0
+                ),
                 "reproducible": bool(mats[0].shape == again.shape and np.array_equal(mats[0], again)),
+                "trials": trials,
             }
         )
     return out
@@ -502,10 +582,29 @@ def judge_orthogonal(data: Any, cases: Cases) -> Verdict:
         n, draws = case["n"], case["draws"]
         if not f.require(got["shapes"] == [[n, n]], "orthogonal(n, rng) must return an (n, n) matrix"):
             continue
+        if case.get("column"):
+            # many draws, first columns only: each is uniform on the sphere, so its i-th entry satisfies
+            # (Q_i0 + 1)/2 ~ Beta((n − 1)/2, (n − 1)/2); one entry per draw keeps the sample independent. A
+            # QR of a uniform (not normal) matrix is ≈ 0.045 away in KS distance: 8000 draws see it.
+            entries = as_array(got["entries"], (draws,), "first-column entries")
+            if not f.require(
+                as_float(got["norm_error"], "norm error") <= 1e-8 and np.all(np.abs(entries) <= 1 + 1e-8),
+                "the matrices are not orthogonal",
+            ):
+                continue
+            require_rng_discipline(f, got.get("trials"), "orthogonal")
+            a = (n - 1) / 2
+            f.require(
+                ks_pvalue((np.clip(entries, -1.0, 1.0) + 1) / 2, "beta", (a, a)) >= P_MIN,
+                "the matrices are orthogonal but not uniformly distributed (Haar): their columns are not "
+                "uniform on the sphere (draw the matrix you decompose from independent standard normals)",
+            )
+            continue
         Q = as_array(got["mats"], (draws, n, n), "matrices")
         gram = np.einsum("dij,dik->djk", Q, Q)
         f.require(np.allclose(gram, np.eye(n), atol=1e-8), "the matrices are not orthogonal (QᵀQ ≠ I)")
         f.require(got["reproducible"], "the same generator state must give the same matrix: draw from rng")
+        require_rng_discipline(f, got.get("trials"), "orthogonal")
         if draws < 2:
             continue
         distinct = len({Q[i].round(8).tobytes() for i in range(draws)})
@@ -519,6 +618,13 @@ def judge_orthogonal(data: Any, cases: Cases) -> Verdict:
             and abs(np.mean(np.linalg.det(Q) > 0) - 0.5) <= K_SIGMA * math.sqrt(0.25 / draws)
             and abs(Q[:, 0, 0].mean()) <= K_SIGMA / math.sqrt(n * draws)
         )
+        # the whole distribution of one entry per matrix (independent across draws): each column of a Haar
+        # matrix is uniform on the sphere, so (Q_ij + 1)/2 ~ Beta((n − 1)/2, (n − 1)/2); the entry visited
+        # cycles over the matrix so that every row and column is seen
+        idx = np.arange(draws)
+        entries = Q[idx, idx % n, (idx // n) % n]
+        a = (n - 1) / 2
+        haar = haar and ks_pvalue((entries + 1) / 2, "beta", (a, a)) >= P_MIN
         f.require(
             haar,
             "the matrices are orthogonal but not uniformly distributed (Haar): after a QR decomposition, fix "
@@ -529,6 +635,7 @@ def judge_orthogonal(data: Any, cases: Cases) -> Verdict:
 
 ORTHOGONAL_CASES = [
     {"n": 6, "draws": 200, "seed": 73_501},
+    {"n": 5, "draws": 8000, "seed": 73_503, "column": True},
     {"n": 48, "draws": 1, "seed": 73_502},
 ]
 
@@ -585,7 +692,7 @@ CHECKS = [
         SGD_CASES,
         probe_sgd_momentum_step,
         judge_sgd_momentum_step,
-        helpers=(make_optimizer_problem, problem_gradient),
+        helpers=(make_optimizer_problem, problem_gradient, guarded_call, numpy_only_call),
     ),
     Check(
         "adamw_step",
@@ -594,14 +701,36 @@ CHECKS = [
         ADAMW_CASES,
         probe_adamw_step,
         judge_adamw_step,
-        helpers=(make_optimizer_problem, problem_gradient),
+        helpers=(make_optimizer_problem, problem_gradient, guarded_call, numpy_only_call),
     ),
     Check("one_cycle_lr", ("one_cycle_lr",), 2, ONE_CYCLE_CASES, probe_one_cycle_lr, judge_one_cycle_lr),
     Check(
-        "kaiming_normal", ("kaiming_normal",), 1, KAIMING_CASES, probe_kaiming_normal, judge_kaiming_normal
+        "kaiming_normal",
+        ("kaiming_normal",),
+        1,
+        KAIMING_CASES,
+        probe_kaiming_normal,
+        judge_kaiming_normal,
+        helpers=(fingerprint, rng_trials),
     ),
-    Check("xavier_uniform", ("xavier_uniform",), 1, XAVIER_CASES, probe_xavier_uniform, judge_xavier_uniform),
-    Check("orthogonal", ("orthogonal",), 2, ORTHOGONAL_CASES, probe_orthogonal, judge_orthogonal),
+    Check(
+        "xavier_uniform",
+        ("xavier_uniform",),
+        1,
+        XAVIER_CASES,
+        probe_xavier_uniform,
+        judge_xavier_uniform,
+        helpers=(fingerprint, rng_trials),
+    ),
+    Check(
+        "orthogonal",
+        ("orthogonal",),
+        2,
+        ORTHOGONAL_CASES,
+        probe_orthogonal,
+        judge_orthogonal,
+        helpers=(fingerprint, rng_trials),
+    ),
     Check(
         "focal_bias_init", ("focal_bias_init",), 1, FOCAL_CASES, probe_focal_bias_init, judge_focal_bias_init
     ),

@@ -388,6 +388,8 @@ def _keep(t, msd, t_range, strict=False):
             keep &= (t > t_range[0]) & (t < t_range[1])
         else:
             keep &= (t >= t_range[0]) & (t <= t_range[1])
+    if keep.sum() < 2:
+        raise ValueError("fewer than two usable points")
     return t[keep], m[keep]
 
 
@@ -560,6 +562,125 @@ def exps_loops(X, lags):
     )
 
 
+# --- issue 13 hole classes: randomness not from rng, inputs modified, contract edges -----------------------
+def ctrw_fixed_seed(n_walkers, t_max, alpha, rng, dt=1.0):
+    """Right process, but from a generator of its own with a fixed seed."""
+    g = np.random.default_rng(99)
+    return _ctrw(n_walkers, t_max, alpha, g, dt, wait=lambda r: 1 + r.pareto(alpha))
+
+
+def ctrw_plain_floor(n_walkers, t_max, alpha, rng, dt=1.0):
+    """n_times = floor(t_max/dt) + 1 without the 1e-9 guard: loses a sample when t_max/dt rounds down."""
+    x = ctrw_loop(n_walkers, t_max, alpha, rng, dt)
+    n = int(math.floor(t_max / dt)) + 1
+    return x[:, :n]
+
+
+def ctrw_rounded_grid(n_walkers, t_max, alpha, rng, dt=1.0):
+    """n_times = round(t_max/dt) + 1: one sample too many when t_max/dt is not an integer."""
+    n = int(round(t_max / dt)) + 1
+    x = _ctrw(n_walkers, (n - 1) * dt, alpha, rng, dt, wait=lambda r: 1 + r.pareto(alpha))
+    return x[:, :n]
+
+
+def fbm_global_rng(n_walkers, n_steps, hurst, rng):
+    """Exact fBM, but drawn from NumPy's global generator."""
+    lower = np.linalg.cholesky(_cov(n_steps, hurst))
+    return _with_origin(np.random.standard_normal((n_walkers, n_steps)) @ lower.T)
+
+
+def fbm_fixed_seed(n_walkers, n_steps, hurst, rng):
+    """Exact fBM, but from a generator of its own with a fixed seed."""
+    lower = np.linalg.cholesky(_cov(n_steps, hurst))
+    return _with_origin(np.random.default_rng(3).standard_normal((n_walkers, n_steps)) @ lower.T)
+
+
+_FBM_NOISE: dict = {}
+
+
+def fbm_reused_draw(n_walkers, n_steps, hurst, rng):
+    """Draws the normals once per shape and reuses them on later calls."""
+    key = (n_walkers, n_steps)
+    if key not in _FBM_NOISE:
+        _FBM_NOISE[key] = rng.standard_normal((n_walkers, n_steps))
+    return _with_origin(_FBM_NOISE[key] @ np.linalg.cholesky(_cov(n_steps, hurst)).T)
+
+
+def levy_global_rng(n_walkers, n_steps, mu, rng, speed=1.0):
+    """Right walk, but drawn from NumPy's global generator."""
+    return levy_loop(n_walkers, n_steps, mu, np.random.mtrand._rand, speed=speed)
+
+
+def levy_fixed_seed(n_walkers, n_steps, mu, rng, speed=1.0):
+    """Right walk, but from a generator of its own with a fixed seed."""
+    return levy_loop(n_walkers, n_steps, mu, np.random.default_rng(5), speed=speed)
+
+
+def tamsd_in_place(x, lags):
+    """Right values, but centres the caller's trajectory in place first (x -= x[0])."""
+    lags = np.atleast_1d(np.asarray(lags))
+    if np.any(lags < 1) or np.any(lags >= len(x)):
+        raise ValueError("lag")
+    x -= x[0]
+    return np.array([np.mean((x[lag:] - x[:-lag]) ** 2.0) for lag in lags.astype(int)])
+
+
+def tamsd_keeps_input_dtype(x, lags):
+    """Stores the results in an array of x's dtype: integer trajectories give truncated MSDs."""
+    x = np.asarray(x)
+    lags = np.atleast_1d(np.asarray(lags))
+    if np.any(lags < 1) or np.any(lags >= len(x)):
+        raise ValueError("lag")
+    out = np.zeros(len(lags), dtype=x.dtype)
+    for i, lag in enumerate(lags.astype(int)):
+        out[i] = np.mean((x[lag:] - x[:-lag]) ** 2)
+    return out
+
+
+def eamsd_in_place(X):
+    """Right values, but subtracts each walker's start from the caller's array in place."""
+    X -= X[:, :1].copy()
+    return (X**2).mean(axis=0)
+
+
+def eamsd_drops_time_zero(X):
+    """Off by one: leaves out t = 0 (shape n_times − 1)."""
+    X = np.asarray(X, dtype=float)
+    return ((X[:, 1:] - X[:, :1]) ** 2).mean(axis=0)
+
+
+def exponent_no_raise(t, msd, t_range=None):
+    """Right fit, but returns NaN instead of raising when fewer than two points are usable."""
+    t = np.asarray(t, dtype=float)
+    m = np.asarray(msd, dtype=float)
+    keep = (t > 0) & (m > 0)
+    if t_range is not None:
+        keep &= (t >= t_range[0]) & (t <= t_range[1])
+    if keep.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(t[keep]), np.log(m[keep]), 1)[0])
+
+
+def exponent_in_place(t, msd, t_range=None):
+    """Right fit, but marks unusable points in the caller's msd array (msd[msd <= 0] = nan)."""
+    msd[msd <= 0] = np.nan
+    t = np.asarray(t, dtype=float)
+    keep = (t > 0) & np.isfinite(msd)
+    if t_range is not None:
+        keep &= (t >= t_range[0]) & (t <= t_range[1])
+    if keep.sum() < 2:
+        raise ValueError("fewer than two usable points")
+    return float(np.polyfit(np.log(t[keep]), np.log(msd[keep]), 1)[0])
+
+
+def exps_in_place(X, lags):
+    """Right exponents, but subtracts each walker's start from the caller's array in place."""
+    X -= X[:, :1].copy()
+    lags = np.asarray(lags)
+    ea = (X[:, lags] ** 2).mean(axis=0)
+    return _slope(lags, ea), _slope(lags, _ta(X, lags))
+
+
 WRONG = {
     "ctrw": [
         ctrw_lomax,
@@ -571,6 +692,9 @@ WRONG = {
         ctrw_no_validation,
         ctrw_ignores_dt,
         ctrw_global_rng,
+        ctrw_fixed_seed,
+        ctrw_plain_floor,
+        ctrw_rounded_grid,
     ],
     "fbm": [
         fbm_brownian,
@@ -578,6 +702,9 @@ WRONG = {
         fbm_scaled_brownian,
         fbm_transposed_factor,
         fbm_increments_only,
+        fbm_global_rng,
+        fbm_fixed_seed,
+        fbm_reused_draw,
     ],
     "levy_walk": [
         levy_flight_jumps,
@@ -587,6 +714,8 @@ WRONG = {
         levy_persistent_direction,
         levy_alternating,
         levy_ignores_speed,
+        levy_global_rng,
+        levy_fixed_seed,
     ],
     "time_averaged_msd": [
         tamsd_divides_by_n,
@@ -594,8 +723,16 @@ WRONG = {
         tamsd_from_start,
         tamsd_sorted_lags,
         tamsd_squared_mean,
+        tamsd_in_place,
+        tamsd_keeps_input_dtype,
     ],
-    "ensemble_msd": [eamsd_from_origin, eamsd_time_axis, eamsd_variance],
+    "ensemble_msd": [
+        eamsd_from_origin,
+        eamsd_time_axis,
+        eamsd_variance,
+        eamsd_in_place,
+        eamsd_drops_time_zero,
+    ],
     "anomalous_exponent": [
         exponent_linear_slope,
         exponent_mixed_logs,
@@ -603,6 +740,8 @@ WRONG = {
         exponent_ignores_range,
         exponent_end_points,
         exponent_nonlinear_fit,
+        exponent_no_raise,
+        exponent_in_place,
     ],
     "classify": [
         classify_strict,
@@ -611,7 +750,7 @@ WRONG = {
         classify_ballistic_first,
         classify_capitalised,
     ],
-    "msd_exponents": [exps_mean_of_slopes, exps_swapped, exps_from_origin, exps_all_times],
+    "msd_exponents": [exps_mean_of_slopes, exps_swapped, exps_from_origin, exps_all_times, exps_in_place],
 }
 
 CORRECT = {

@@ -50,6 +50,25 @@ def sm_uniform(values, beta, rng):
     return int(rng.integers(len(values)))
 
 
+def sm_subtract_mean(values, beta, rng):
+    """Stabilises by subtracting the mean of β·values: still overflows when the values are spread widely."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = beta * np.asarray(values, dtype=float)
+        w = np.exp(z - z.mean())
+        c = np.cumsum(w)
+        return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), len(c) - 1)
+
+
+def sm_global_rng(values, beta, rng):
+    """The right probabilities, drawn with NumPy's global generator instead of rng."""
+    return int(np.random.choice(len(values), p=_softmax_probs(values, beta)))
+
+
+def sm_fixed_seed(values, beta, rng):
+    """The right probabilities, drawn from a new generator with a fixed seed on every call."""
+    return int(np.random.default_rng(7).choice(len(values), p=_softmax_probs(values, beta)))
+
+
 def sm_gumbel(values, beta, rng):
     """Alternative correct: the Gumbel-max trick, argmax of β·values plus Gumbel noise."""
     z = beta * np.asarray(values, dtype=float)
@@ -129,6 +148,21 @@ def bee_logistic(n_visits, epsilon, beta, rng, utility=None, swap_at=None):
     return np.array(choices), m
 
 
+def bee_global_rng(n_visits, epsilon, beta, rng, utility=None, swap_at=None):
+    """The right bee, drawing from NumPy's global generator instead of rng."""
+
+    class Global:
+        def random(self):
+            return np.random.random()
+
+    return bee_logistic(n_visits, epsilon, beta, Global(), utility, swap_at)
+
+
+def bee_fixed_seed(n_visits, epsilon, beta, rng, utility=None, swap_at=None):
+    """The right bee, drawing from a generator with a fixed seed of its own."""
+    return bee_logistic(n_visits, epsilon, beta, np.random.default_rng(11), utility, swap_at)
+
+
 # --- td_update -------------------------------------------------------------------------------------------
 
 
@@ -193,7 +227,7 @@ def td_weighted_average(values, state, next_state, reward, alpha):
 
 
 def td_setdefault(values, state, next_state, reward, alpha):
-    """Alternative correct: setdefault (it stores 0.5 for an unseen next_state, which changes nothing)."""
+    """setdefault stores 0.5 for an unseen next_state: an entry the contract says must not be added."""
     v = values.setdefault(state, 0.5)
     target = reward if next_state is None else values.setdefault(next_state, 0.5)
     values[state] = v + alpha * (target - v)
@@ -298,6 +332,32 @@ def eg_shuffled(values, board, epsilon, rng):
     return int(max(shuffled, key=lambda o: values.get(o[1], 0.5))[0])
 
 
+def eg_setdefault(values, board, epsilon, rng):
+    """Fills the dict with 0.5 for unseen after-states (setdefault) while choosing: it must only read."""
+    options = after_states(board)
+    if not options:
+        raise ValueError("game over")
+    if rng.random() < epsilon:
+        return int(options[int(rng.integers(len(options)))][0])
+    scores = [values.setdefault(a, 0.5) for _, a in options]
+    best = max(scores)
+    ties = [m for (m, _), sc in zip(options, scores, strict=True) if sc == best]
+    return int(ties[int(rng.integers(len(ties)))])
+
+
+def eg_global_rng(values, board, epsilon, rng):
+    """The right rule, but the exploration draws come from NumPy's global generator."""
+    options = after_states(board)
+    if not options:
+        raise ValueError("game over")
+    if np.random.random() < epsilon:
+        return int(options[np.random.randint(len(options))][0])
+    scores = [values.get(a, 0.5) for _, a in options]
+    best = max(scores)
+    ties = [m for (m, _), sc in zip(options, scores, strict=True) if sc == best]
+    return int(ties[np.random.randint(len(ties))])
+
+
 # --- train_self_play -------------------------------------------------------------------------------------
 
 
@@ -378,6 +438,53 @@ def tr_never_explores(n_games, alpha, epsilon, rng, values=None):
     return _train(n_games, alpha, 0.0, rng, values)
 
 
+def tr_skips_exploratory(n_games, alpha, epsilon, rng, values=None):
+    """Sutton & Barto's chapter-1 rule: no TD update after an exploratory move (the contract updates after
+    every move)."""
+    values = {} if values is None else values
+    for _ in range(n_games):
+        board = EMPTY_BOARD
+        last = {X: None, O: None}
+        while not game_over(board):
+            player = to_move(board)
+            options = after_states(board)
+            explored = rng.random() < epsilon
+            if explored:
+                move = options[int(rng.integers(len(options)))][0]
+            else:
+                scores = [values.get(a, 0.5) for _, a in options]
+                ties = [m for (m, _), sc in zip(options, scores, strict=True) if sc == max(scores)]
+                move = ties[int(rng.integers(len(ties)))]
+            after = play(board, move)
+            if last[player] is not None and not explored:
+                _td(values, last[player], values.get(after, 0.5), alpha)
+            last[player] = after
+            board = after
+        result = winner(board)
+        for player in (X, O):
+            reward = 0.5 if result == EMPTY else float(result == player)
+            _td(values, last[player], reward, alpha)
+    return values
+
+
+def tr_global_rng(n_games, alpha, epsilon, rng, values=None):
+    """The right training, with every draw from NumPy's global generator (a stand-in Generator)."""
+
+    class Global:
+        def random(self):
+            return np.random.random()
+
+        def integers(self, n):
+            return np.random.randint(n)
+
+    return _train(n_games, alpha, epsilon, Global(), values)
+
+
+def tr_returns_copy(n_games, alpha, epsilon, rng, values=None):
+    """Trains on a copy of the given dict and returns the copy: the caller's dict is left unchanged."""
+    return _train(n_games, alpha, epsilon, rng, None if values is None else dict(values))
+
+
 def tr_histories(n_games, alpha, epsilon, rng, values=None):
     """Alternative correct: per-player histories, its own ε-greedy step (first best move on ties) and TD
     arithmetic written inline."""
@@ -409,7 +516,16 @@ def tr_histories(n_games, alpha, epsilon, rng, values=None):
 
 
 WRONG = {
-    "softmax_choice": [sm_ignores_beta, sm_beta_as_temperature, sm_greedy, sm_overflow, sm_uniform],
+    "softmax_choice": [
+        sm_ignores_beta,
+        sm_beta_as_temperature,
+        sm_greedy,
+        sm_overflow,
+        sm_uniform,
+        sm_subtract_mean,
+        sm_global_rng,
+        sm_fixed_seed,
+    ],
     "bee_foraging": [
         bee_updates_both,
         bee_swap_late,
@@ -417,6 +533,8 @@ WRONG = {
         bee_greedy,
         bee_colours_reversed,
         bee_no_initial_row,
+        bee_global_rng,
+        bee_fixed_seed,
     ],
     "td_update": [
         td_default_zero,
@@ -425,6 +543,7 @@ WRONG = {
         td_returns_old,
         td_sign_flipped,
         td_always_reward,
+        td_setdefault,
     ],
     "epsilon_greedy_move": [
         eg_o_minimises,
@@ -433,6 +552,8 @@ WRONG = {
         eg_ignores_epsilon,
         eg_opponent_mark,
         eg_value_of_board,
+        eg_setdefault,
+        eg_global_rng,
     ],
     "train_self_play": [
         tr_opponent_state,
@@ -441,13 +562,16 @@ WRONG = {
         tr_rewards_swapped,
         tr_no_final_update,
         tr_never_explores,
+        tr_skips_exploratory,
+        tr_global_rng,
+        tr_returns_copy,
     ],
 }
 
 CORRECT = {
     "softmax_choice": [sm_gumbel, sm_rng_choice],
     "bee_foraging": [bee_logistic],
-    "td_update": [td_weighted_average, td_setdefault],
+    "td_update": [td_weighted_average],
     "epsilon_greedy_move": [eg_first_best, eg_shuffled],
     "train_self_play": [tr_histories],
 }

@@ -24,23 +24,47 @@ def _train_rbm(
     one_epoch=False,
     transpose=False,
     copy_input=True,
+    draw="rng",
+    order="fresh",
+    norm="len",
+    sample_visible=False,
+    vis_init="logit",
+    clip=True,
 ):
     X = np.asarray(X, dtype=float) if copy_input else X
     n, nv = X.shape
-    p = np.clip(X.mean(axis=0), 0.001, 0.999)
-    W = rng.normal(0.0, 0.01, size=(nv, n_hidden))
-    b_vis, b_hid = np.log(p / (1 - p)), np.zeros(n_hidden)
+    p = np.clip(X.mean(axis=0), 0.001, 0.999) if clip else X.mean(axis=0)
+    gen = np.random.default_rng(0) if draw == "seed" else rng
+    if draw == "global":
+        W = np.random.normal(0.0, 0.01, size=(nv, n_hidden))
+    else:
+        W = gen.normal(0.0, 0.01, size=(nv, n_hidden))
+    with np.errstate(divide="ignore"):
+        b_vis = np.log(p / (1 - p)) if vis_init == "logit" else np.zeros(nv)
+    b_hid = np.zeros(n_hidden)
+    once = gen.permutation(n) if order == "once" else None
     for _ in range(1 if one_epoch else epochs):
-        order = rng.permutation(n)
+        if order == "none":
+            perm = np.arange(n)
+        elif order == "once":
+            perm = once
+        elif draw == "global":
+            perm = np.random.permutation(n)
+        else:
+            perm = gen.permutation(n)
         for start in range(0, n, batch_size):
-            V = X[order[start : start + batch_size]]
+            V = X[perm[start : start + batch_size]]
             P0 = expit(V @ W + b_hid)
-            H = (rng.random(P0.shape) < P0).astype(float)
+            u = np.random.random(P0.shape) if draw == "global" else gen.random(P0.shape)
+            H = (u < P0).astype(float)
             V1 = expit(H @ W.T + b_vis)
+            if sample_visible:
+                V1 = (gen.random(V1.shape) < V1).astype(float)
             P1 = expit(V1 @ W + b_hid)
-            W = W + sign * lr * (V.T @ P0 - V1.T @ P1) / len(V)
-            b_vis = b_vis + sign * lr * (V - V1).mean(axis=0)
-            b_hid = b_hid + sign * lr * (P0 - P1).mean(axis=0)
+            m = len(V) if norm == "len" else batch_size
+            W = W + sign * lr * (V.T @ P0 - V1.T @ P1) / m
+            b_vis = b_vis + sign * lr * (V - V1).sum(axis=0) / m
+            b_hid = b_hid + sign * lr * (P0 - P1).sum(axis=0) / m
     return {"W": W.T if transpose else W, "b_vis": b_vis, "b_hid": b_hid}
 
 
@@ -71,8 +95,48 @@ def rbm_shuffles_input(X, n_hidden, epochs, lr, rng, batch_size=20):
     return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, copy_input=False)
 
 
+def rbm_global_rng(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Draws the weights, orders and samples from NumPy's global generator."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, draw="global")
+
+
+def rbm_fixed_seed(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Makes its own generator with a fixed seed."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, draw="seed")
+
+
+def rbm_no_shuffle(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Takes the mini-batches in the rows' own order every epoch (no permutation)."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, order="none")
+
+
+def rbm_one_permutation(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Draws one order of the rows and reuses it in every epoch."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, order="once")
+
+
+def rbm_divides_by_batch_size(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Divides every update by batch_size, also for a smaller last mini-batch."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, norm="batch_size")
+
+
+def rbm_sampled_reconstruction(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Samples binary visible states for the reconstruction instead of using probabilities."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, sample_visible=True)
+
+
+def rbm_zero_visible_bias(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Starts the visible biases at zero instead of the log-odds of the pixel frequencies."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, vis_init="zeros")
+
+
+def rbm_unclipped_bias(X, n_hidden, epochs, lr, rng, batch_size=20):
+    """Forgets to clip the pixel frequencies: infinite biases for constant pixels."""
+    return _train_rbm(X, n_hidden, epochs, lr, rng, batch_size, clip=False)
+
+
 def rbm_torch_free_loop(X, n_hidden, epochs, lr, rng, batch_size=20):
-    """Alternative correct: per-batch statistics accumulated with einsum and rng.binomial draws."""
+    """Alternative correct: np.array_split batches, einsum statistics, in-place updates, log1p biases."""
     X = np.array(X, dtype=float)
     n, nv = X.shape
     p = np.clip(X.mean(axis=0), 0.001, 0.999)
@@ -82,8 +146,8 @@ def rbm_torch_free_loop(X, n_hidden, epochs, lr, rng, batch_size=20):
         order = rng.permutation(n)
         for batch in np.array_split(order, np.arange(batch_size, n, batch_size)):
             V = X[batch]
-            P0 = expit(V @ W + b_hid)
-            H = rng.binomial(1, P0).astype(float)
+            P0 = 1.0 / (1.0 + np.exp(-(V @ W + b_hid)))
+            H = np.where(rng.random(P0.shape) < P0, 1.0, 0.0)
             V1 = expit(H @ W.T + b_vis)
             P1 = expit(V1 @ W + b_hid)
             W += lr * (np.einsum("bi,bj->ij", V, P0) - np.einsum("bi,bj->ij", V1, P1)) / len(batch)
@@ -131,13 +195,48 @@ def dbn_top_down_order(X, layer_sizes, epochs, lr, rng):
 
 
 def dbn_sampled_features(X, layer_sizes, epochs, lr, rng):
-    """Alternative correct in practice: trains each layer on binary samples of the features below."""
+    """Trains each layer on binary samples of the features below (the contract says probabilities)."""
     stack, data = [], np.asarray(X, dtype=float)
     for n in layer_sizes:
         rbm = _train_rbm(data, n, epochs, lr, rng)
         stack.append(rbm)
         probs = expit(data @ rbm["W"] + rbm["b_hid"])
         data = (rng.random(probs.shape) < probs).astype(float)
+    return stack
+
+
+def dbn_spawned_generators(X, layer_sizes, epochs, lr, rng):
+    """Gives every layer its own child generator (rng.spawn) instead of passing rng on."""
+    stack, data = [], np.asarray(X, dtype=float)
+    for n, child in zip(layer_sizes, rng.spawn(len(layer_sizes)), strict=True):
+        rbm = _train_rbm(data, n, epochs, lr, child)
+        stack.append(rbm)
+        data = expit(data @ rbm["W"] + rbm["b_hid"])
+    return stack
+
+
+def dbn_global_rng(X, layer_sizes, epochs, lr, rng):
+    """Seeds each layer from NumPy's global generator."""
+    stack, data = [], np.asarray(X, dtype=float)
+    for n in layer_sizes:
+        rbm = _train_rbm(data, n, epochs, lr, np.random.default_rng(np.random.randint(2**31)))
+        stack.append(rbm)
+        data = expit(data @ rbm["W"] + rbm["b_hid"])
+    return stack
+
+
+def dbn_in_place_features(X, layer_sizes, epochs, lr, rng):
+    """Writes the first layer's features back into the caller's X (out=...) to save memory."""
+    stack, data = [], np.asarray(X, dtype=float)
+    for k, n in enumerate(layer_sizes):
+        rbm = _train_rbm(data, n, epochs, lr, rng)
+        stack.append(rbm)
+        feats = expit(data @ rbm["W"] + rbm["b_hid"])
+        if k == 0 and feats.shape[1] <= data.shape[1]:
+            data[:, : feats.shape[1]] = feats
+            data = data[:, : feats.shape[1]]
+        else:
+            data = feats
     return stack
 
 
@@ -181,6 +280,18 @@ def transform_no_sigmoid_on_top(stack, X):
         out = out @ rbm["W"] + rbm["b_hid"]
         if k < len(stack) - 1:
             out = expit(out)
+    return out
+
+
+def transform_in_place(stack, X):
+    """Overwrites the caller's X with each layer's output when the layer is square (saves memory)."""
+    out = np.asarray(X, dtype=float)
+    for rbm in stack:
+        new = expit(out @ rbm["W"] + rbm["b_hid"])
+        if new.shape == out.shape:
+            out[...] = new
+        else:
+            out = new
     return out
 
 
@@ -317,13 +428,37 @@ def mlp_parameters_by_hand(stack, n_classes, generator=None):
 
 
 WRONG = {
-    "train_rbm": [rbm_sign_flip, rbm_one_epoch, rbm_transposed, rbm_returns_tuple, rbm_shuffles_input],
-    "train_dbn": [dbn_all_on_raw_data, dbn_features_before_training, dbn_passes_logits, dbn_top_down_order],
+    "train_rbm": [
+        rbm_sign_flip,
+        rbm_one_epoch,
+        rbm_transposed,
+        rbm_returns_tuple,
+        rbm_shuffles_input,
+        rbm_global_rng,
+        rbm_fixed_seed,
+        rbm_no_shuffle,
+        rbm_one_permutation,
+        rbm_divides_by_batch_size,
+        rbm_sampled_reconstruction,
+        rbm_zero_visible_bias,
+        rbm_unclipped_bias,
+    ],
+    "train_dbn": [
+        dbn_all_on_raw_data,
+        dbn_features_before_training,
+        dbn_passes_logits,
+        dbn_top_down_order,
+        dbn_sampled_features,
+        dbn_spawned_generators,
+        dbn_global_rng,
+        dbn_in_place_features,
+    ],
     "dbn_transform": [
         transform_samples,
         transform_first_layer_only,
         transform_visible_bias,
         transform_no_sigmoid_on_top,
+        transform_in_place,
     ],
     "init_mlp_from_dbn": [
         mlp_relu,
@@ -338,7 +473,7 @@ WRONG = {
 
 CORRECT = {
     "train_rbm": [rbm_torch_free_loop],
-    "train_dbn": [dbn_sampled_features, dbn_recursive],
+    "train_dbn": [dbn_recursive],
     "dbn_transform": [transform_reduce],
     "init_mlp_from_dbn": [mlp_custom_module, mlp_parameters_by_hand],
 }

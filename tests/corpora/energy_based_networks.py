@@ -54,6 +54,15 @@ def hebb_outer_loop(patterns):
     return w
 
 
+def hebb_scales_in_place(patterns):
+    """Scales the caller's float patterns by 1/√N in place (np.asarray does not copy a float array)."""
+    xi = np.asarray(patterns, dtype=float)
+    xi /= np.sqrt(xi.shape[1])
+    w = xi.T @ xi
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
 # --- energy ----------------------------------------------------------------------------------------------
 
 
@@ -73,6 +82,24 @@ def energy_pairs(W, s):
     """Alternative correct: −Σ over pairs i < j (equal for symmetric W with zero diagonal)."""
     n = len(s)
     return -sum(W[i][j] * s[i] * s[j] for i in range(n) for j in range(i + 1, n))
+
+
+def energy_returns_array(W, s):
+    """Returns a (1, 1) array, not a Python float."""
+    s = np.asarray(s, dtype=float)
+    return -0.5 * s[None, :] @ W @ s[:, None]
+
+
+def energy_half_pairs(W, s):
+    """−½ Σ over pairs i < j: the ½ and the pair sum together count every pair half a time."""
+    n = len(s)
+    return -0.5 * sum(W[i][j] * s[i] * s[j] for i in range(n) for j in range(i + 1, n))
+
+
+def energy_per_unit(W, s):
+    """Divides by N: the energy per unit instead of the energy."""
+    s = np.asarray(s, dtype=float)
+    return float(-0.5 * s @ W @ s / len(s))
 
 
 # --- recall ----------------------------------------------------------------------------------------------
@@ -171,6 +198,48 @@ def recall_in_place(W, s0, rng, max_sweeps=100):
 def recall_with_replacement(W, s0, rng, max_sweeps=100):
     """Picks N random units with replacement per sweep: a sweep may miss an unstable unit and stop early."""
     return _async(W, s0, rng, max_sweeps, replacement=True)
+
+
+def _recall_variant(W, s0, rng, max_sweeps=100, *, draw="fresh"):
+    W = np.asarray(W, dtype=float)
+    s = np.array(s0, dtype=float)
+    n = s.size
+    h = W @ s
+    energies = [-0.5 * float(s @ h)]
+    gen = np.random.default_rng(0) if draw == "seed" else rng
+    once = rng.permutation(n) if draw == "once" else None
+    for _ in range(max_sweeps):
+        if draw == "global":
+            order = np.random.permutation(n)
+        elif draw == "once":
+            order = once
+        else:
+            order = gen.permutation(n)
+        changed = False
+        for i in order:
+            if h[i] * s[i] < 0:
+                s[i] = -s[i]
+                h += 2.0 * s[i] * W[i]
+                changed = True
+        energies.append(-0.5 * float(s @ h))
+        if not changed:
+            break
+    return s, np.array(energies)
+
+
+def recall_global_rng(W, s0, rng, max_sweeps=100):
+    """Draws the visiting order from NumPy's global generator (np.random.permutation)."""
+    return _recall_variant(W, s0, rng, max_sweeps, draw="global")
+
+
+def recall_fixed_seed(W, s0, rng, max_sweeps=100):
+    """Makes its own generator with a fixed seed instead of using rng."""
+    return _recall_variant(W, s0, rng, max_sweeps, draw="seed")
+
+
+def recall_one_order(W, s0, rng, max_sweeps=100):
+    """Draws one random order and reuses it for every sweep."""
+    return _recall_variant(W, s0, rng, max_sweeps, draw="once")
 
 
 def recall_naive(W, s0, rng, max_sweeps=100):
@@ -293,7 +362,7 @@ def cap_one_sweep(N, loads, n_trials, rng):
 
 
 def cap_batched(N, loads, n_trials, rng):
-    """Alternative correct: all patterns of a trial recalled together, sharing each sweep's random order."""
+    """Recalls all patterns of a trial together, without calling recall (the contract says: call recall)."""
     out = []
     for load in loads:
         p = int(round(load * N))
@@ -316,6 +385,84 @@ def cap_batched(N, loads, n_trials, rng):
             good += int(np.sum((s * xi).mean(axis=1) >= 0.95))
         out.append(good / (p * n_trials))
     return np.array(out)
+
+
+# capacity_curve calls the notebook's hebbian_weights and recall by name (the judge watches those calls):
+# these are the reference versions, as a student's notebook would hold them.
+def hebbian_weights(patterns):
+    xi = np.asarray(patterns, dtype=float)
+    w = xi.T @ xi / xi.shape[1]
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+def recall(W, s0, rng, max_sweeps=100):
+    return _recall_variant(W, s0, rng, max_sweeps)
+
+
+def _capacity_named(N, loads, n_trials, rng, *, rounding=round, patterns="fresh", gen=None, guard=True):
+    counts = [rounding(a * N) for a in loads]
+    if guard and min(counts) == 0:
+        raise ValueError("no patterns")
+    out = []
+    for p in counts:
+        p = max(int(p), 1)
+        good = 0
+        fixed = rng.choice([-1.0, 1.0], size=(p, N)) if patterns == "once" else None
+        for _ in range(n_trials):
+            if patterns == "once":
+                xi = fixed
+            elif gen == "global":
+                xi = np.random.choice([-1.0, 1.0], size=(p, N))
+            else:
+                xi = rng.choice([-1.0, 1.0], size=(p, N))
+            w = hebbian_weights(xi)
+            for pattern in xi:
+                final, _ = recall(w, pattern, rng)
+                good += (final @ pattern) / N >= 0.95
+        out.append(good / (p * n_trials))
+    return np.array(out, dtype=float)
+
+
+def cap_half_up(N, loads, n_trials, rng):
+    """Rounds α·N half up with int(α·N + 0.5), where the contract says Python's round (half to even)."""
+    return _capacity_named(N, loads, n_trials, rng, rounding=lambda x: int(x + 0.5))
+
+
+def cap_floor(N, loads, n_trials, rng):
+    """Truncates α·N with int(), so 1.4 patterns become 1 but 0.7 become 0."""
+    return _capacity_named(N, loads, n_trials, rng, rounding=int)
+
+
+def cap_reuses_patterns(N, loads, n_trials, rng):
+    """Draws one set of patterns per load and reuses it in every trial."""
+    return _capacity_named(N, loads, n_trials, rng, patterns="once")
+
+
+def cap_global_rng(N, loads, n_trials, rng):
+    """Draws the patterns from NumPy's global generator."""
+    return _capacity_named(N, loads, n_trials, rng, gen="global")
+
+
+def cap_no_raise(N, loads, n_trials, rng):
+    """Stores at least one pattern instead of raising ValueError when round(α·N) is 0."""
+    return _capacity_named(N, loads, n_trials, rng, guard=False)
+
+
+def cap_integers(N, loads, n_trials, rng):
+    """Alternative correct: patterns from rng.integers, a running list of overlaps, np.mean at the end."""
+    if any(round(a * N) < 1 for a in loads):
+        raise ValueError("every load must give at least one pattern")
+    result = np.zeros(len(loads))
+    for k, load in enumerate(loads):
+        p = round(load * N)
+        overlaps = []
+        for _ in range(n_trials):
+            xi = 2.0 * rng.integers(0, 2, size=(p, N)) - 1.0
+            couplings = hebbian_weights(xi)
+            overlaps += [float(recall(couplings, xi[mu].copy(), rng)[0] @ xi[mu]) / N for mu in range(p)]
+        result[k] = np.mean(np.array(overlaps) >= 0.95)
+    return result
 
 
 # --- boltzmann_exact_stats -------------------------------------------------------------------------------
@@ -424,6 +571,48 @@ def gibbs_ignores_weights(W, b, n_sweeps, rng, s0=None):
     return _gibbs(W, b, n_sweeps, rng, s0, use_w=False)
 
 
+def _gibbs_draws(W, b, n_sweeps, rng, s0=None, *, draw="fresh", copy=True):
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    n = len(b)
+    gen = np.random.default_rng(1234) if draw == "seed" else rng
+    if s0 is None:
+        s = (
+            (np.random.random(n) < 0.5).astype(float)
+            if draw == "global"
+            else gen.integers(0, 2, size=n).astype(float)
+        )
+    else:
+        s = np.array(s0, dtype=float) if copy else s0
+    out = np.empty((n_sweeps, n))
+    u_once = gen.random(n)
+    for t in range(n_sweeps):
+        u = u_once if draw == "once" else (np.random.random(n) if draw == "global" else gen.random(n))
+        for i in range(n):
+            s[i] = float(u[i] < expit(W[i] @ s + b[i]))
+        out[t] = s
+    return out
+
+
+def gibbs_global_rng(W, b, n_sweeps, rng, s0=None):
+    """Draws its uniforms from NumPy's global generator."""
+    return _gibbs_draws(W, b, n_sweeps, rng, s0, draw="global")
+
+
+def gibbs_fixed_seed(W, b, n_sweeps, rng, s0=None):
+    """Makes its own generator with a fixed seed."""
+    return _gibbs_draws(W, b, n_sweeps, rng, s0, draw="seed")
+
+
+def gibbs_reuses_uniforms(W, b, n_sweeps, rng, s0=None):
+    """Draws one uniform per unit once and reuses the same numbers in every sweep."""
+    return _gibbs_draws(W, b, n_sweeps, rng, s0, draw="once")
+
+
+def gibbs_updates_s0(W, b, n_sweeps, rng, s0=None):
+    """Runs the chain in the caller's s0 array (no copy)."""
+    return _gibbs_draws(W, b, n_sweeps, rng, s0, copy=False)
+
+
 def gibbs_random_scan(W, b, n_sweeps, rng, s0=None):
     """Alternative correct: a fresh random order of the units in every sweep."""
     return _gibbs(W, b, n_sweeps, rng, s0, order="random")
@@ -469,6 +658,12 @@ def fe_relu(v, W, b_vis, b_hid):
     """Replaces softplus by max(0, x) (its large-x limit)."""
     v = np.atleast_2d(v)
     return -v @ b_vis - np.maximum(0.0, v @ W + b_hid).sum(axis=1)
+
+
+def fe_mean_over_hidden(v, W, b_vis, b_hid):
+    """Averages the softplus terms over the hidden units instead of summing them."""
+    v = np.atleast_2d(np.asarray(v, dtype=float))
+    return -v @ b_vis - np.logaddexp(0.0, v @ W + b_hid).mean(axis=1)
 
 
 def fe_stable_loop(v, W, b_vis, b_hid):
@@ -570,6 +765,55 @@ def cd_probabilities_drive_chain(W, b_vis, b_hid, v_batch, k, lr, rng):
     return _cd(W, b_vis, b_hid, v_batch, k, lr, rng, drive_with_probs=True)
 
 
+_CACHE = {}
+
+
+def _cd_draws(W, b_vis, b_hid, v_batch, k, lr, rng, *, draw):
+    v0 = np.asarray(v_batch, dtype=float)
+    p0 = expit(v0 @ W + b_hid)
+
+    def uniform(shape):
+        if draw == "global":
+            return np.random.random(shape)
+        if draw == "seed":
+            return np.random.default_rng(7).random(shape)
+        if draw == "cached":
+            if shape not in _CACHE:
+                _CACHE[shape] = rng.random(shape)
+            return _CACHE[shape]
+        return rng.random(shape)
+
+    h = (uniform(p0.shape) < p0).astype(float)
+    for _ in range(k - 1):
+        pv = expit(h @ W.T + b_vis)
+        v = (uniform(pv.shape) < pv).astype(float)
+        ph = expit(v @ W + b_hid)
+        h = (uniform(ph.shape) < ph).astype(float)
+    vk = expit(h @ W.T + b_vis)
+    pk = expit(vk @ W + b_hid)
+    m = v0.shape[0]
+    return (
+        W + lr * (v0.T @ p0 - vk.T @ pk) / m,
+        b_vis + lr * (v0 - vk).mean(axis=0),
+        b_hid + lr * (p0 - pk).mean(axis=0),
+    )
+
+
+def cd_global_rng(W, b_vis, b_hid, v_batch, k, lr, rng):
+    """Samples the hidden states with NumPy's global generator."""
+    return _cd_draws(W, b_vis, b_hid, v_batch, k, lr, rng, draw="global")
+
+
+def cd_fixed_seed(W, b_vis, b_hid, v_batch, k, lr, rng):
+    """Makes a generator with a fixed seed on every call: the same 'random' states every step."""
+    return _cd_draws(W, b_vis, b_hid, v_batch, k, lr, rng, draw="seed")
+
+
+def cd_cached_uniforms(W, b_vis, b_hid, v_batch, k, lr, rng):
+    """Draws the uniforms once per shape and reuses them on later calls (and steps of the chain)."""
+    return _cd_draws(W, b_vis, b_hid, v_batch, k, lr, rng, draw="cached")
+
+
 def cd_per_sample_loop(W, b_vis, b_hid, v_batch, k, lr, rng):
     """Alternative correct: one data vector at a time, with rng.binomial draws."""
     gw, gv, gh = np.zeros_like(W), np.zeros_like(b_vis), np.zeros_like(b_hid)
@@ -635,6 +879,39 @@ def pl_sum_over_batch(v, W, b_vis, b_hid, rng):
     return _pl(v, W, b_vis, b_hid, rng, reduce="sum")
 
 
+def pl_shared_unit(v, W, b_vis, b_hid, rng):
+    """Draws one unit and flips it in every row (the contract says: independently for each row)."""
+    v = np.atleast_2d(np.asarray(v, dtype=float))
+    rows, nv = v.shape
+    i = int(rng.integers(nv))
+    flipped = v.copy()
+    flipped[:, i] = 1.0 - flipped[:, i]
+    delta = _fe(flipped, W, b_vis, b_hid) - _fe(v, W, b_vis, b_hid)
+    return float(np.mean(-nv * np.logaddexp(0.0, -delta)))
+
+
+def pl_global_rng(v, W, b_vis, b_hid, rng):
+    """Draws the flipped units from NumPy's global generator."""
+    v = np.atleast_2d(np.asarray(v, dtype=float))
+    rows, nv = v.shape
+    idx = np.random.randint(0, nv, size=rows)
+    flipped = v.copy()
+    flipped[np.arange(rows), idx] = 1.0 - flipped[np.arange(rows), idx]
+    delta = _fe(flipped, W, b_vis, b_hid) - _fe(v, W, b_vis, b_hid)
+    return float(np.mean(-nv * np.logaddexp(0.0, -delta)))
+
+
+def pl_flips_in_place(v, W, b_vis, b_hid, rng):
+    """Flips the chosen bits in the caller's float array (np.asarray does not copy) and leaves them."""
+    v = np.asarray(v, dtype=float)
+    rows, nv = v.shape
+    idx = rng.integers(0, nv, size=rows)
+    f_keep = _fe(v, W, b_vis, b_hid)
+    v[np.arange(rows), idx] = 1.0 - v[np.arange(rows), idx]
+    delta = _fe(v, W, b_vis, b_hid) - f_keep
+    return float(np.mean(-nv * np.logaddexp(0.0, -delta)))
+
+
 def pl_conditional_loop(v, W, b_vis, b_hid, rng):
     """Alternative correct: log p(v_i | rest) from the two free energies, one row at a time."""
     v = np.atleast_2d(np.asarray(v, dtype=float))
@@ -652,8 +929,14 @@ def pl_conditional_loop(v, W, b_vis, b_hid, rng):
 
 
 WRONG = {
-    "hebbian_weights": [hebb_keeps_diagonal, hebb_divides_by_p, hebb_wrong_axis, hebb_integer_division],
-    "energy": [energy_no_half, energy_wrong_sign],
+    "hebbian_weights": [
+        hebb_keeps_diagonal,
+        hebb_divides_by_p,
+        hebb_wrong_axis,
+        hebb_integer_division,
+        hebb_scales_in_place,
+    ],
+    "energy": [energy_no_half, energy_wrong_sign, energy_returns_array, energy_half_pairs, energy_per_unit],
     "recall": [
         recall_synchronous,
         recall_fixed_order,
@@ -663,6 +946,9 @@ WRONG = {
         recall_one_sweep,
         recall_in_place,
         recall_with_replacement,
+        recall_global_rng,
+        recall_fixed_seed,
+        recall_one_order,
     ],
     "capacity_curve": [
         cap_exact_fixed_points,
@@ -670,6 +956,12 @@ WRONG = {
         cap_no_dynamics,
         cap_per_trial_count,
         cap_one_sweep,
+        cap_half_up,
+        cap_floor,
+        cap_reuses_patterns,
+        cap_global_rng,
+        cap_no_raise,
+        cap_batched,
     ],
     "boltzmann_exact_stats": [bm_sign_flip, bm_no_half, bm_spin_states, bm_overflow, bm_zero_diagonal],
     "gibbs_sample": [
@@ -678,8 +970,12 @@ WRONG = {
         gibbs_half_field,
         gibbs_ignores_s0,
         gibbs_ignores_weights,
+        gibbs_global_rng,
+        gibbs_fixed_seed,
+        gibbs_reuses_uniforms,
+        gibbs_updates_s0,
     ],
-    "free_energy": [fe_naive_softplus, fe_wrong_sign, fe_no_visible_bias, fe_relu],
+    "free_energy": [fe_naive_softplus, fe_wrong_sign, fe_no_visible_bias, fe_relu, fe_mean_over_hidden],
     "rbm_cd_step": [
         cd_sampled_positive,
         cd_sampled_visible,
@@ -689,15 +985,27 @@ WRONG = {
         cd_ignores_k,
         cd_in_place,
         cd_probabilities_drive_chain,
+        cd_global_rng,
+        cd_fixed_seed,
+        cd_cached_uniforms,
     ],
-    "pseudo_likelihood": [pl_wrong_sign, pl_no_factor, pl_first_unit, pl_flip_all, pl_sum_over_batch],
+    "pseudo_likelihood": [
+        pl_wrong_sign,
+        pl_no_factor,
+        pl_first_unit,
+        pl_flip_all,
+        pl_sum_over_batch,
+        pl_shared_unit,
+        pl_global_rng,
+        pl_flips_in_place,
+    ],
 }
 
 CORRECT = {
     "hebbian_weights": [hebb_outer_loop],
     "energy": [energy_pairs],
     "recall": [recall_naive, recall_skip_ahead],
-    "capacity_curve": [cap_batched],
+    "capacity_curve": [cap_integers],
     "boltzmann_exact_stats": [bm_loop_logsumexp],
     "gibbs_sample": [gibbs_random_scan, gibbs_binomial],
     "free_energy": [fe_stable_loop],

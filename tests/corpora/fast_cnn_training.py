@@ -43,6 +43,24 @@ def pd_ignores_mps():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def pd_mps_is_built():
+    """Tests whether PyTorch was built with MPS, not whether an Apple GPU is available."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_built():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def pd_cuda_version():
+    """Picks cuda when PyTorch was compiled with CUDA (torch.version.cuda), device or not."""
+    if torch.version.cuda is not None:
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
 def pd_device_count():
     """Alternative correct: counts CUDA devices, then walks a list of candidates."""
     candidates = [("cuda", torch.cuda.device_count() > 0), ("mps", torch.backends.mps.is_available())]
@@ -138,6 +156,83 @@ def cnn_first_layer_wide(width, n_classes, norm="batch", generator=None, dropout
     return cnn_basic_blocks(2 * width, n_classes, norm, generator, dropout)
 
 
+class _TwoBranches(nn.Module):
+    """conv_a(x) + conv_b(x): an add node, but not a residual connection x + f(x)."""
+
+    def __init__(self, channels, norm):
+        super().__init__()
+        self.a, self.b = _block(channels, channels, norm), _block(channels, channels, norm)
+
+    def forward(self, x):
+        return self.a(x) + self.b(x)
+
+
+def cnn_parallel_branches(width, n_classes, norm="batch", generator=None, dropout=0.0):
+    """Adds two parallel convolution branches (Inception-like) and calls it residual."""
+    if norm not in ("batch", "group", "none"):
+        raise ValueError(norm)
+    w = width
+    model = nn.Sequential(
+        _block(3, w, norm), _TwoBranches(w, norm), nn.MaxPool2d(2), _block(w, 2 * w, norm),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(2 * w, n_classes),
+    )  # fmt: skip
+    return _init_from(model, generator)
+
+
+def cnn_four_pools(width, n_classes, norm="batch", generator=None, dropout=0.0):
+    """Halves the resolution four times: an 8×8 image shrinks to nothing."""
+    if norm not in ("batch", "group", "none"):
+        raise ValueError(norm)
+    w = width
+    model = nn.Sequential(
+        _block(3, w, norm), nn.MaxPool2d(2), _Res(w, norm), nn.MaxPool2d(2), _block(w, 2 * w, norm),
+        nn.MaxPool2d(2), nn.MaxPool2d(2), nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Dropout(dropout),
+        nn.Linear(2 * w, n_classes),
+    )  # fmt: skip
+    return _init_from(model, generator)
+
+
+def cnn_ignores_dropout(width, n_classes, norm="batch", generator=None, dropout=0.0):
+    """Never adds the dropout layer."""
+    return cnn_basic_blocks(width, n_classes, norm, generator, 0.0)
+
+
+class _AlwaysDrop(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        return F.dropout(x, self.p, training=True)
+
+
+def cnn_dropout_in_eval(width, n_classes, norm="batch", generator=None, dropout=0.0):
+    """Functional dropout with training=True: it drops in eval mode too."""
+    model = cnn_basic_blocks(width, n_classes, norm, generator, dropout)
+    model[-2] = _AlwaysDrop(max(dropout, 0.1))
+    return model
+
+
+def cnn_two_convs(width, n_classes, norm="batch", generator=None, dropout=0.0):
+    """Alternative correct: the smallest model the contract allows — two convolutions, one residual."""
+    if norm not in ("batch", "group", "none"):
+        raise ValueError(norm)
+
+    class Skip(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = _block(width, width, norm)
+
+        def forward(self, x):
+            return torch.add(x, self.body(x))
+
+    model = nn.Sequential(
+        _block(3, width, norm), nn.MaxPool2d(2), Skip(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Dropout(dropout), nn.Linear(width, n_classes),
+    )  # fmt: skip
+    return _init_from(model, generator)
+
+
 def cnn_basic_blocks(width, n_classes, norm="batch", generator=None, dropout=0.0):
     """Alternative correct: ResNet basic blocks, GroupNorm with one group, average pooling, Kaiming."""
     if norm not in ("batch", "group", "none"):
@@ -163,7 +258,7 @@ def cnn_basic_blocks(width, n_classes, norm="batch", generator=None, dropout=0.0
 def _check_prior(model, class_prior):
     last = [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
     prior = torch.as_tensor(np.asarray(class_prior, dtype=float))
-    if prior.shape != last.bias.shape or not bool(((prior > 0) & (prior < 1)).all()):
+    if prior.shape != last.bias.shape or not bool((prior > 0).all()) or abs(float(prior.sum()) - 1) > 1e-6:
         raise ValueError("bad class_prior")
     return last, prior
 
@@ -178,7 +273,7 @@ def _init(model, class_prior, generator, weight_fn, bias_fn=None):
                 if m.bias is not None:
                     m.bias.zero_()
         if class_prior is not None:
-            last.bias.copy_((bias_fn or (lambda p: -torch.log((1 - p) / p)))(prior))
+            last.bias.copy_((bias_fn or torch.log)(prior))
     return model
 
 
@@ -212,15 +307,66 @@ def init_gain_one(model, class_prior=None, generator=None):
     )
 
 
-def init_softmax_prior(model, class_prior=None, generator=None):
-    """Sets the last bias to log π (a softmax prior), not the focal-loss −log((1 − π)/π)."""
+def init_sigmoid_prior(model, class_prior=None, generator=None):
+    """Sets the last bias to the sigmoid (focal-loss) prior −log((1 − π)/π), not the softmax prior log π."""
     return _init(
         model,
         class_prior,
         generator,
         lambda w, g: nn.init.kaiming_normal_(w, nonlinearity="relu", generator=g),
-        bias_fn=torch.log,
+        bias_fn=lambda p: -torch.log((1 - p) / p),
     )
+
+
+def init_open_interval_check(model, class_prior=None, generator=None):
+    """Validates 0 < π < 1 only (the sigmoid rule): frequencies that do not sum to 1 are accepted."""
+    with torch.no_grad():
+        layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+        if class_prior is not None:
+            p = torch.as_tensor(np.asarray(class_prior, dtype=float))
+            if p.shape != layers[-1].bias.shape or not bool(((p > 0) & (p < 1)).all()):
+                raise ValueError("bad class_prior")
+        for m in layers:
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu", generator=generator)
+            if m.bias is not None:
+                m.bias.zero_()
+        if class_prior is not None:
+            layers[-1].bias.copy_(torch.log(p))
+    return model
+
+
+def init_global_reseed(model, class_prior=None, generator=None):
+    """Reseeds torch's global generator from `generator` and draws from the global one."""
+    if generator is not None:
+        torch.manual_seed(generator.initial_seed())
+    return _init(model, class_prior, None, lambda w, g: nn.init.kaiming_normal_(w, nonlinearity="relu"))
+
+
+def init_log_in_place(model, class_prior=None, generator=None):
+    """Takes the log of the caller's prior array in place (np.log(..., out=...))."""
+    if class_prior is not None and isinstance(class_prior, np.ndarray):
+        _check_prior(model, class_prior)
+        np.log(class_prior, out=class_prior)
+        logs = class_prior
+    else:
+        logs = None if class_prior is None else np.log(np.asarray(class_prior, dtype=float))
+    model = _init(
+        model, None, generator, lambda w, g: nn.init.kaiming_normal_(w, nonlinearity="relu", generator=g)
+    )
+    if logs is not None:
+        last = [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
+        with torch.no_grad():
+            last.bias.copy_(torch.as_tensor(np.asarray(logs, dtype=float)))
+    return model
+
+
+def init_resets_norms(model, class_prior=None, generator=None):
+    """Also resets the normalization layers (weight 1, bias 0), which it should leave alone."""
+    model = init_manual_normal(model, class_prior, generator)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_parameters()
+    return model
 
 
 def init_ignores_generator(model, class_prior=None, generator=None):
@@ -239,12 +385,13 @@ def init_no_validation(model, class_prior=None, generator=None):
         if class_prior is not None:
             p = torch.as_tensor(np.asarray(class_prior, dtype=float)).clamp(1e-6, 1 - 1e-6)
             n = layers[-1].bias.numel()
-            layers[-1].bias.copy_((-torch.log((1 - p) / p))[:n].expand(n) if p.numel() >= n else p.mean())
+            layers[-1].bias.copy_(torch.log(p)[:n].expand(n) if p.numel() >= n else p.log().mean())
     return model
 
 
 def init_manual_normal(model, class_prior=None, generator=None):
-    """Alternative correct: normal_ with σ = √(2/fan_in) computed by hand; the prior bias via torch.logit."""
+    """Alternative correct: normal_ with σ = √(2/fan_in) computed by hand; the prior bias log π − mean(log π)
+    (a constant shift, which the softmax ignores)."""
     if class_prior is not None:
         last, prior = _check_prior(model, class_prior)
     with torch.no_grad():
@@ -255,7 +402,7 @@ def init_manual_normal(model, class_prior=None, generator=None):
                 if m.bias is not None:
                     m.bias.fill_(0.0)
         if class_prior is not None:
-            last.bias.copy_(torch.logit(prior))
+            last.bias.copy_(torch.log(prior) - torch.log(prior).mean())
     return model
 
 
@@ -361,6 +508,98 @@ class DLNotScaled(DLReference):
     scale = 1.0
 
 
+class DLGlobalAugment(DLReference):
+    """Draws the crops and flips from torch's global generator (only the order uses `generator`)."""
+
+    def _augment(self, x):
+        g, self.g = self.g, None
+        try:
+            return DLReference._augment(self, x)
+        finally:
+            self.g = g
+
+
+class DLFixedSeedAugment(DLReference):
+    """Draws the crops and flips from a generator of its own with a fixed seed."""
+
+    def __iter__(self):
+        self.aug = torch.Generator().manual_seed(0)
+        return super().__iter__()
+
+    def _augment(self, x):
+        g, self.g = self.g, self.aug
+        try:
+            return DLReference._augment(self, x)
+        finally:
+            self.g = g
+
+
+class DLAugmentOnce(DLReference):
+    """Draws every image's crop and flip once, in __init__, and reuses them every epoch."""
+
+    def __init__(self, X, y, batch_size, device, augment, generator, flip=True):
+        super().__init__(X, y, batch_size, device, augment, generator, flip)
+        n = len(y)
+        self.offsets = torch.randint(0, 9, (n, 2), generator=generator)
+        self.mirror = torch.rand(n, generator=generator) < 0.5
+
+    def __iter__(self):
+        n = len(self.y)
+        order = torch.randperm(n, generator=self.g)
+        for lo in range(0, n, self.batch_size):
+            idx = order[lo : lo + self.batch_size]
+            x = self.X[idx].float() / 255
+            if self.augment:
+                h, w = x.shape[-2:]
+                padded = F.pad(x, (4, 4, 4, 4))
+                out = torch.stack(
+                    [
+                        padded[i, :, dy : dy + h, dx : dx + w]
+                        for i, (dy, dx) in enumerate(self.offsets[idx].tolist())
+                    ]
+                )
+                if self.flip:
+                    out = torch.where(self.mirror[idx][:, None, None, None], out.flip(3), out)
+                x = out
+            yield x, self.y[idx]
+
+
+class DLSameOffsetBothAxes(DLReference):
+    """Draws one offset per image and uses it for both axes (a diagonal shift only)."""
+
+    def _augment(self, x):
+        b, _, h, w = x.shape
+        padded = F.pad(x, (4, 4, 4, 4))
+        d = torch.randint(0, 9, (b,), generator=self.g).tolist()
+        out = torch.stack([padded[i, :, k : k + h, k : k + w] for i, k in enumerate(d)])
+        if self.flip:
+            out = torch.where((torch.rand(b, generator=self.g) < 0.5)[:, None, None, None], out.flip(3), out)
+        return out
+
+
+class DLFlipPerBatch(DLReference):
+    """Flips the whole batch or none of it."""
+
+    def _augment(self, x):
+        flip, self.flip = self.flip, False
+        try:
+            out = DLReference._augment(self, x)
+        finally:
+            self.flip = flip
+        if self.flip and bool(torch.rand((), generator=self.g) < 0.5):
+            out = out.flip(3)
+        return out
+
+
+class DLNumpyShuffle(DLReference):
+    """Shuffles with NumPy's global generator (np.random.permutation)."""
+
+    def __iter__(self):
+        self.order = torch.from_numpy(np.random.permutation(len(self.y)))
+        self.reshuffle = False
+        return super().__iter__()
+
+
 class DLLoop:
     """Alternative correct: a per-image loop on the device, fresh permutation per epoch, draws per batch."""
 
@@ -407,6 +646,10 @@ def _make_train(
     ignore_channels_last=False,
     no_early_stop=False,
     ignore_generator=False,
+    strict_target=False,
+    seconds_include_eval=False,
+    seconds_per_epoch=False,
+    mutate_batches=False,
 ):
     def train(
         model,
@@ -445,6 +688,9 @@ def _make_train(
             losses, sizes, correct = [], [], 0
             for x, y in loader:
                 x, y = x.to(device), y.to(device)
+                if mutate_batches:
+                    x.mul_(1.0)  # "normalise" in place: harmless here, but it writes into the caller's data
+                    x.clamp_(0.0, 0.999)
                 if use_cl:
                     x = x.contiguous(memory_format=torch.channels_last)
                 if sched is not None and schedule_first and not schedule_per_epoch:
@@ -463,17 +709,24 @@ def _make_train(
                 correct += int((logits.argmax(1) == y).sum())
             if sched is not None and schedule_per_epoch:
                 sched.step()
-            elapsed += time.perf_counter() - t0
+            if not seconds_include_eval:
+                elapsed = (0.0 if seconds_per_epoch else elapsed) + time.perf_counter() - t0
             n = sum(sizes)
             hist["loss"].append(
                 float(np.mean(losses)) if unweighted_loss else float(np.dot(losses, sizes) / n)
             )
             hist["accuracy"].append(correct / n)
-            hist["seconds"].append(elapsed)
+            if not seconds_include_eval:
+                hist["seconds"].append(elapsed)
             if eval_data is not None:
                 acc = jclub.cnn.evaluate_accuracy(model, *eval_data, channels_last=use_cl, amp=amp)
                 hist["eval_accuracy"].append(acc)
-                if target_accuracy is not None and acc >= target_accuracy and not no_early_stop:
+            if seconds_include_eval:
+                elapsed += time.perf_counter() - t0
+                hist["seconds"].append(elapsed)
+            if eval_data is not None:
+                reached = acc > target_accuracy if strict_target else acc >= target_accuracy
+                if target_accuracy is not None and reached and not no_early_stop:
                     break
         return hist
 
@@ -504,6 +757,20 @@ train_no_early_stop.__doc__ = "Keeps training after the target accuracy is reach
 train_ignores_generator = _make_train(ignore_generator=True)
 train_ignores_generator.__name__ = "train_ignores_generator"
 train_ignores_generator.__doc__ = "Ignores the generator: dropout masks are not reproducible."
+
+
+train_strict_target = _make_train(strict_target=True)
+train_strict_target.__name__ = "train_strict_target"
+train_strict_target.__doc__ = "Stops only once the accuracy is strictly above the target (> instead of ≥)."
+train_seconds_include_eval = _make_train(seconds_include_eval=True)
+train_seconds_include_eval.__name__ = "train_seconds_include_eval"
+train_seconds_include_eval.__doc__ = "Counts the evaluation time in 'seconds'."
+train_seconds_per_epoch = _make_train(seconds_per_epoch=True)
+train_seconds_per_epoch.__name__ = "train_seconds_per_epoch"
+train_seconds_per_epoch.__doc__ = "Records each epoch's own duration, not the cumulative time."
+train_mutates_batches = _make_train(mutate_batches=True)
+train_mutates_batches.__name__ = "train_mutates_batches"
+train_mutates_batches.__doc__ = "Clamps the batches in place, writing into the loader's data."
 
 
 def train_plain_loop(
@@ -571,7 +838,10 @@ def train_plain_loop(
 # --- throughput ------------------------------------------------------------------------------------------
 
 
-def _make_throughput(*, include_warmup=False, per_batch=False, forward_only=False, ignore_amp=False):
+def _make_throughput(
+    *, include_warmup=False, per_batch=False, forward_only=False, ignore_amp=False, no_zero_grad=False,
+    momentum=0.0, lr=1e-6,
+):  # fmt: skip
     def throughput(model, batch_size, device, amp, channels_last, image_size=32, warmup=3, steps=10):
         device = torch.device(device)
         model = model.to(device).train()
@@ -579,7 +849,7 @@ def _make_throughput(*, include_warmup=False, per_batch=False, forward_only=Fals
         if channels_last:
             model = model.to(memory_format=torch.channels_last)
             x = x.contiguous(memory_format=torch.channels_last)
-        opt = torch.optim.SGD(model.parameters(), lr=1e-6)
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
         labels = None
         start = time.perf_counter()
         for i in range(warmup + steps):
@@ -591,7 +861,8 @@ def _make_throughput(*, include_warmup=False, per_batch=False, forward_only=Fals
                     labels = torch.randint(0, logits.shape[1], (batch_size,))
                 loss = F.cross_entropy(logits, labels)
             if not forward_only:
-                opt.zero_grad()
+                if not no_zero_grad:
+                    opt.zero_grad()
                 loss.backward()
                 opt.step()
         elapsed = time.perf_counter() - start
@@ -609,6 +880,14 @@ tp_forward_only = _make_throughput(forward_only=True)
 tp_forward_only.__name__, tp_forward_only.__doc__ = "tp_forward_only", "Measures inference: no backward pass."
 tp_ignores_amp = _make_throughput(ignore_amp=True)
 tp_ignores_amp.__name__, tp_ignores_amp.__doc__ = "tp_ignores_amp", "Never switches autocast on."
+
+
+tp_no_zero_grad = _make_throughput(no_zero_grad=True)
+tp_no_zero_grad.__name__, tp_no_zero_grad.__doc__ = "tp_no_zero_grad", "Never zeroes the gradients."
+tp_momentum = _make_throughput(momentum=0.9)
+tp_momentum.__name__, tp_momentum.__doc__ = "tp_momentum", "SGD with momentum 0.9."
+tp_large_lr = _make_throughput(lr=1e-3)
+tp_large_lr.__name__, tp_large_lr.__doc__ = "tp_large_lr", "A learning rate of 1e-3 instead of 1e-6."
 
 
 def tp_step_timer(model, batch_size, device, amp, channels_last, image_size=32, warmup=3, steps=10):
@@ -674,6 +953,15 @@ def ps_one_epoch_start(epochs, start, end):
     return [2 * ((start + (end - start) * k // (epochs - 1)) // 2) for k in range(epochs)]
 
 
+def ps_no_minimum(epochs, start, end):
+    """Checks evenness and order but allows a start of 0."""
+    if epochs < 1 or start % 2 or end % 2 or start > end:
+        raise ValueError("bad arguments")
+    if epochs == 1:
+        return [end]
+    return [2 * ((start + (end - start) * k // (epochs - 1)) // 2) for k in range(epochs)]
+
+
 def ps_fractions(epochs, start, end):
     """Alternative correct: exact rational arithmetic with fractions.Fraction."""
     if not (isinstance(epochs, int) and epochs >= 1) or start % 2 or end % 2 or start < 2 or start > end:
@@ -716,6 +1004,29 @@ def rf_per_class(labels, threshold):
     labels = np.asarray(labels)
     _, counts = np.unique(labels, return_counts=True)
     return np.maximum(1.0, np.sqrt(threshold / (counts / labels.size)))
+
+
+def rf_reindex_in_place(labels, threshold):
+    """Shifts the caller's labels in place to start at 0 (for np.bincount)."""
+    labels = np.asarray(labels)
+    labels -= labels.min()
+    counts = np.bincount(labels)
+    return np.maximum(1.0, np.sqrt(threshold / (counts[labels] / labels.size)))
+
+
+def rf_integer_result(labels, threshold):
+    """Rounds the factors to integers (repeat counts) instead of returning floats."""
+    labels = np.asarray(labels)
+    _, inv, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    return np.ceil(np.maximum(1.0, np.sqrt(threshold / (counts / labels.size)))).astype(int)[inv]
+
+
+def rf_float32(labels, threshold):
+    """Alternative correct: float32 arithmetic (the contract allows a float32 array)."""
+    labels = np.asarray(labels)
+    _, inv, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    frac = (counts / labels.size).astype(np.float32)
+    return np.maximum(np.float32(1), np.sqrt(np.float32(threshold) / frac))[inv]
 
 
 def rf_counter(labels, threshold):
@@ -769,6 +1080,49 @@ def ddp_global_loss(model, x, y, lr):
     return float(total) / dist.get_world_size()
 
 
+def ddp_rank0_gradient(model, x, y, lr):
+    """Broadcasts rank 0's gradient to every process instead of averaging."""
+    import torch.distributed as dist
+
+    loss = F.cross_entropy(model(x), y)
+    model.zero_grad()
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            dist.broadcast(p.grad, src=0)
+            p -= lr * p.grad
+    return loss.item()
+
+
+def ddp_loss_after_step(model, x, y, lr):
+    """Right step, but returns the local loss recomputed after the update."""
+    from torch.nn.parallel import DistributedDataParallel
+
+    ddp = DistributedDataParallel(model)
+    opt = torch.optim.SGD(ddp.parameters(), lr=lr)
+    loss = F.cross_entropy(ddp(x), y)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    with torch.no_grad():
+        return float(F.cross_entropy(model(x), y))
+
+
+def ddp_average_parameters(model, x, y, lr):
+    """Alternative correct: a local SGD step, then average the parameters (the same, from equal weights)."""
+    import torch.distributed as dist
+
+    loss = F.cross_entropy(model(x), y)
+    model.zero_grad()
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+            dist.all_reduce(p)
+            p /= dist.get_world_size()
+    return loss.item()
+
+
 def ddp_manual_allreduce(model, x, y, lr):
     """Alternative correct: all-reduce each gradient and divide by the world size, then step by hand."""
     import torch.distributed as dist
@@ -784,22 +1138,258 @@ def ddp_manual_allreduce(model, x, y, lr):
     return float(loss.detach())
 
 
+# --- whitening_weights -----------------------------------------------------------------------------------
+
+
+def _patches(images, p, channel_last=False):
+    x = images.detach().double().unfold(2, p, 1).unfold(3, p, 1)  # (N, C, H', W', p, p)
+    order = (0, 2, 3, 4, 5, 1) if channel_last else (0, 2, 3, 1, 4, 5)
+    return x.permute(*order).reshape(-1, images.shape[1] * p * p)
+
+
+def _make_whitening(*, centred=True, use_eps=True, sqrt=True, ascending=False, columns=False,
+                    channel_last=False, validate=True, in_place=False):  # fmt: skip
+    def whitening_weights(images, patch_size=2, eps=5e-4):
+        if validate and (patch_size < 1 or eps < 0):
+            raise ValueError("bad arguments")
+        p, c = patch_size, images.shape[1]
+        if in_place:
+            images.sub_(images.mean())  # centres the caller's images
+        patches = _patches(images, p, channel_last)
+        if centred:
+            cov = torch.cov(patches.T)
+        else:
+            cov = patches.T @ patches / (len(patches) - 1)
+        lam, vec = torch.linalg.eigh(cov)
+        if not ascending:
+            lam, vec = lam.flip(0), vec.flip(1)
+        scale = (lam + eps) if use_eps else lam.clamp_min(1e-12)
+        scale = scale.sqrt() if sqrt else scale
+        w = (vec / scale[None, :]) if columns else (vec.T / scale[:, None])
+        return w.reshape(-1, c, p, p).float()  # with channel_last the rows were (row, column, channel)
+
+    return whitening_weights
+
+
+def _named(fn, name, doc):
+    fn.__name__, fn.__doc__ = name, doc
+    return fn
+
+
+wh_uncentred = _named(
+    _make_whitening(centred=False), "wh_uncentred", "Second moments instead of the covariance."
+)
+wh_no_eps = _named(_make_whitening(use_eps=False), "wh_no_eps", "Divides by √λ, ignoring eps.")
+wh_no_sqrt = _named(
+    _make_whitening(sqrt=False), "wh_no_sqrt", "Divides by λ + eps instead of its square root."
+)
+wh_ascending = _named(_make_whitening(ascending=True), "wh_ascending", "Keeps eigh's increasing order.")
+wh_columns = _named(_make_whitening(columns=True), "wh_columns", "Uses V Λ^-1/2 (eigenvectors as columns).")
+wh_channel_last = _named(
+    _make_whitening(channel_last=True), "wh_channel_last", "Flattens patches as (row, column, channel)."
+)
+wh_no_validation = _named(_make_whitening(validate=False), "wh_no_validation", "Never raises ValueError.")
+wh_in_place = _named(_make_whitening(in_place=True), "wh_in_place", "Centres the caller's images in place.")
+
+
+def wh_svd(images, patch_size=2, eps=5e-4):
+    """Alternative correct: an SVD of the centred patch matrix in float32, F.unfold for the patches."""
+    if patch_size < 1 or eps < 0:
+        raise ValueError("bad arguments")
+    c, p = images.shape[1], patch_size
+    cols = F.unfold(images.float(), p)  # (N, C·p·p, L), rows in (channel, row, column) order
+    patches = cols.permute(0, 2, 1).reshape(-1, c * p * p)
+    centred = patches - patches.mean(0)
+    _, s, vh = torch.linalg.svd(centred, full_matrices=False)  # decreasing singular values
+    lam = s**2 / (len(patches) - 1)
+    return (vh / torch.sqrt(lam + eps)[:, None]).reshape(c * p * p, c, p, p)
+
+
+# --- smoothed_cross_entropy ------------------------------------------------------------------------------
+
+
+def sce_other_classes(logits, labels, smoothing):
+    """Spreads ε over the K − 1 wrong classes only (the other convention)."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("bad smoothing")
+    k = logits.shape[1]
+    q = torch.full_like(logits, smoothing / (k - 1))
+    q[torch.arange(len(labels)), labels] = 1 - smoothing
+    return -(q * torch.log_softmax(logits, 1)).sum(1).mean()
+
+
+def sce_naive_log(logits, labels, smoothing):
+    """log(softmax(z)): −inf for large logits."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("bad smoothing")
+    k = logits.shape[1]
+    q = (1 - smoothing) * F.one_hot(labels, k) + smoothing / k
+    return -(q * torch.softmax(logits, 1).log()).sum(1).mean()
+
+
+def sce_sum(logits, labels, smoothing):
+    """Sums over the batch instead of averaging."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("bad smoothing")
+    return F.cross_entropy(logits, labels, label_smoothing=smoothing, reduction="sum")
+
+
+def sce_scaled_only(logits, labels, smoothing):
+    """Multiplies the cross-entropy by (1 − ε) and forgets the uniform part."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("bad smoothing")
+    return (1 - smoothing) * F.cross_entropy(logits, labels)
+
+
+def sce_no_validation(logits, labels, smoothing):
+    """Never raises: any ε is accepted."""
+    return F.cross_entropy(logits, labels, label_smoothing=min(max(smoothing, 0.0), 1.0))
+
+
+def sce_in_place(logits, labels, smoothing):
+    """Subtracts the row maximum from the caller's logits in place (for stability)."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("bad smoothing")
+    with torch.no_grad():
+        logits.sub_(logits.max(dim=1, keepdim=True).values)
+    return F.cross_entropy(logits, labels, label_smoothing=smoothing)
+
+
+def sce_detached(logits, labels, smoothing):
+    """Returns a Python float: the loss can no longer be backpropagated."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("bad smoothing")
+    return torch.tensor(float(F.cross_entropy(logits, labels, label_smoothing=smoothing)))
+
+
+def sce_builtin(logits, labels, smoothing):
+    """Alternative correct: PyTorch's own label_smoothing argument."""
+    if not 0 <= smoothing < 1:
+        raise ValueError("smoothing must lie in [0, 1)")
+    return F.cross_entropy(logits, labels, label_smoothing=smoothing)
+
+
+# --- ema_update ------------------------------------------------------------------------------------------
+
+
+def _ema_pairs(ema_model, model, buffers=True):
+    pairs = list(zip(ema_model.parameters(), model.parameters(), strict=True))
+    if buffers:
+        pairs += list(zip(ema_model.buffers(), model.buffers(), strict=True))
+    return pairs
+
+
+def ema_swapped(ema_model, model, decay):
+    """Weights the model by decay and the average by 1 − decay."""
+    if not 0 <= decay <= 1:
+        raise ValueError("bad decay")
+    with torch.no_grad():
+        for e, p in _ema_pairs(ema_model, model):
+            if e.is_floating_point():
+                e.mul_(1 - decay).add_(p, alpha=decay)
+            else:
+                e.copy_(p)
+
+
+def ema_parameters_only(ema_model, model, decay):
+    """Averages the parameters but leaves BatchNorm's running statistics behind."""
+    if not 0 <= decay <= 1:
+        raise ValueError("bad decay")
+    with torch.no_grad():
+        for e, p in _ema_pairs(ema_model, model, buffers=False):
+            e.mul_(decay).add_(p, alpha=1 - decay)
+
+
+def ema_aliased(ema_model, model, decay):
+    """Points the EMA's .data at a new tensor built from the model's (decay = 0 shares storage with it)."""
+    if not 0 <= decay <= 1:
+        raise ValueError("bad decay")
+    for e, p in _ema_pairs(ema_model, model):
+        if e.is_floating_point():
+            e.data = p.data if decay == 0 else decay * e.data + (1 - decay) * p.data
+        else:
+            e.data = p.data
+
+
+def ema_moves_model(ema_model, model, decay):
+    """Averages both ways: the model is pulled towards the EMA as well."""
+    if not 0 <= decay <= 1:
+        raise ValueError("bad decay")
+    with torch.no_grad():
+        for e, p in _ema_pairs(ema_model, model):
+            if e.is_floating_point():
+                new = decay * e + (1 - decay) * p
+                e.copy_(new)
+                p.copy_(new)
+            else:
+                e.copy_(p)
+
+
+def ema_no_validation(ema_model, model, decay):
+    """Never raises: a decay outside [0, 1] is clipped."""
+    ema_update_reference(ema_model, model, min(max(decay, 0.0), 1.0))
+
+
+def ema_ignores_integers(ema_model, model, decay):
+    """Averages num_batches_tracked as a float and truncates it, instead of copying it."""
+    if not 0 <= decay <= 1:
+        raise ValueError("bad decay")
+    with torch.no_grad():
+        for e, p in _ema_pairs(ema_model, model):
+            if e.is_floating_point():
+                e.mul_(decay).add_(p, alpha=1 - decay)
+            else:
+                e.copy_((decay * e.double() + (1 - decay) * p.double()).long())
+
+
+def ema_update_reference(ema_model, model, decay):
+    if not 0 <= decay <= 1:
+        raise ValueError("bad decay")
+    with torch.no_grad():
+        for e, p in zip(ema_model.state_dict().values(), model.state_dict().values(), strict=True):
+            if e.is_floating_point():
+                e.mul_(decay).add_(p, alpha=1 - decay)
+            else:
+                e.copy_(p)
+
+
+def ema_lerp(ema_model, model, decay):
+    """Alternative correct: torch.lerp_ over named parameters and buffers."""
+    if decay < 0 or decay > 1:
+        raise ValueError("decay must lie in [0, 1]")
+    live = dict(model.named_parameters()) | dict(model.named_buffers())
+    with torch.no_grad():
+        for name, e in [*ema_model.named_parameters(), *ema_model.named_buffers()]:
+            if e.is_floating_point():
+                e.lerp_(live[name], 1 - decay)
+            else:
+                e.copy_(live[name])
+
+
 WRONG = {
-    "pick_device": [pd_returns_string, pd_mps_first, pd_ignores_mps],
+    "pick_device": [pd_returns_string, pd_mps_first, pd_ignores_mps, pd_mps_is_built, pd_cuda_version],
     "build_cnn": [
         cnn_no_residual,
         cnn_fixed_size_head,
         cnn_ignores_norm,
         cnn_ignores_generator,
         cnn_first_layer_wide,
+        cnn_parallel_branches,
+        cnn_four_pools,
+        cnn_ignores_dropout,
+        cnn_dropout_in_eval,
     ],
     "init_weights": [
         init_uniform,
         init_fan_out,
         init_gain_one,
-        init_softmax_prior,
+        init_sigmoid_prior,
         init_ignores_generator,
         init_no_validation,
+        init_open_interval_check,
+        init_global_reseed,
+        init_log_in_place,
+        init_resets_norms,
     ],
     "DeviceLoader": [
         DLNoShuffle,
@@ -809,6 +1399,12 @@ WRONG = {
         DLOffsetOffByOne,
         DLOffsetPerBatch,
         DLNotScaled,
+        DLGlobalAugment,
+        DLFixedSeedAugment,
+        DLAugmentOnce,
+        DLSameOffsetBothAxes,
+        DLFlipPerBatch,
+        DLNumpyShuffle,
     ],
     "train": [
         train_adam_l2,
@@ -819,21 +1415,76 @@ WRONG = {
         train_ignores_channels_last,
         train_no_early_stop,
         train_ignores_generator,
+        train_strict_target,
+        train_seconds_include_eval,
+        train_seconds_per_epoch,
+        train_mutates_batches,
     ],
-    "throughput": [tp_includes_warmup, tp_batches_per_second, tp_forward_only, tp_ignores_amp],
-    "progressive_sizes": [ps_float_steps, ps_round_nearest, ps_no_validation, ps_one_epoch_start],
-    "repeat_factors": [rf_counts, rf_no_sqrt, rf_no_floor, rf_per_class],
-    "ddp_step": [ddp_local_only, ddp_sum_not_mean, ddp_global_loss],
+    "throughput": [
+        tp_includes_warmup,
+        tp_batches_per_second,
+        tp_forward_only,
+        tp_ignores_amp,
+        tp_no_zero_grad,
+        tp_momentum,
+        tp_large_lr,
+    ],
+    "progressive_sizes": [
+        ps_float_steps,
+        ps_round_nearest,
+        ps_no_validation,
+        ps_one_epoch_start,
+        ps_no_minimum,
+    ],
+    "repeat_factors": [
+        rf_counts,
+        rf_no_sqrt,
+        rf_no_floor,
+        rf_per_class,
+        rf_reindex_in_place,
+        rf_integer_result,
+    ],
+    "ddp_step": [ddp_local_only, ddp_sum_not_mean, ddp_global_loss, ddp_rank0_gradient, ddp_loss_after_step],
+    "whitening_weights": [
+        wh_uncentred,
+        wh_no_eps,
+        wh_no_sqrt,
+        wh_ascending,
+        wh_columns,
+        wh_channel_last,
+        wh_no_validation,
+        wh_in_place,
+    ],
+    "smoothed_cross_entropy": [
+        sce_other_classes,
+        sce_naive_log,
+        sce_sum,
+        sce_scaled_only,
+        sce_no_validation,
+        sce_in_place,
+        sce_detached,
+    ],
+    "ema_update": [
+        ema_swapped,
+        ema_parameters_only,
+        ema_aliased,
+        ema_moves_model,
+        ema_no_validation,
+        ema_ignores_integers,
+    ],
 }
 
 CORRECT = {
     "pick_device": [pd_device_count],
-    "build_cnn": [cnn_basic_blocks],
+    "build_cnn": [cnn_basic_blocks, cnn_two_convs],
     "init_weights": [init_manual_normal],
     "DeviceLoader": [DLLoop, DLReference],
     "train": [train_plain_loop],
     "throughput": [tp_step_timer],
     "progressive_sizes": [ps_fractions],
-    "repeat_factors": [rf_counter],
-    "ddp_step": [ddp_manual_allreduce],
+    "repeat_factors": [rf_counter, rf_float32],
+    "ddp_step": [ddp_manual_allreduce, ddp_average_parameters],
+    "whitening_weights": [wh_svd],
+    "smoothed_cross_entropy": [sce_builtin],
+    "ema_update": [ema_lerp],
 }

@@ -116,8 +116,8 @@ def outrun_bisection(D, speed):
 # --- three_sphere_swimmer --------------------------------------------------------------------------------
 
 
-def _centre_velocity(l1, l2, r1, r2, radius, mu, *, coupling=4.0, which="centre", r13=None):
-    s = 1 / (6 * math.pi * mu * radius)
+def _centre_velocity(l1, l2, r1, r2, radius, mu, *, coupling=4.0, which="centre", r13=None, drag_mu=None):
+    s = 1 / (6 * math.pi * (mu if drag_mu is None else drag_mu) * radius)
 
     def o(r):
         return 0.0 if coupling == 0 else 1 / (coupling * math.pi * mu * r)
@@ -146,60 +146,60 @@ def _swim(L1, L2, t, radius, mu, **kw):
     return x
 
 
-def swim_no_coupling(L1, L2, t, radius, mu=1.0):
+def swim_no_coupling(L1, L2, t, radius, viscosity=1.0):
     """Stokes drag only, no hydrodynamic interaction: the centre never moves."""
-    return _swim(L1, L2, t, radius, mu, coupling=0)
+    return _swim(L1, L2, t, radius, viscosity, coupling=0)
 
 
-def swim_transverse_oseen(L1, L2, t, radius, mu=1.0):
+def swim_transverse_oseen(L1, L2, t, radius, viscosity=1.0):
     """Uses 1/(8πηr), the Oseen coupling for forces perpendicular to the line, instead of 1/(4πηr)."""
-    return _swim(L1, L2, t, radius, mu, coupling=8.0)
+    return _swim(L1, L2, t, radius, viscosity, coupling=8.0)
 
 
-def swim_first_sphere(L1, L2, t, radius, mu=1.0):
+def swim_first_sphere(L1, L2, t, radius, viscosity=1.0):
     """Tracks sphere 1 instead of the mean position of the three spheres."""
-    return _swim(L1, L2, t, radius, mu, which="first")
+    return _swim(L1, L2, t, radius, viscosity, which="first")
 
 
-def swim_wrong_sign(L1, L2, t, radius, mu=1.0):
+def swim_wrong_sign(L1, L2, t, radius, viscosity=1.0):
     """Measures the displacement towards sphere 1 (the opposite sign convention)."""
-    return -_swim(L1, L2, t, radius, mu)
+    return -_swim(L1, L2, t, radius, viscosity)
 
 
-def swim_outer_distance(L1, L2, t, radius, mu=1.0):
+def swim_outer_distance(L1, L2, t, radius, viscosity=1.0):
     """Takes the distance between spheres 1 and 3 as max(L1, L2) instead of L1 + L2."""
-    return _swim(L1, L2, t, radius, mu, r13=lambda a, b: max(a, b))
+    return _swim(L1, L2, t, radius, viscosity, r13=lambda a, b: max(a, b))
 
 
-def swim_euler_gradient(L1, L2, t, radius, mu=1.0):
-    """Alternative correct (first order): forward Euler with arm rates from np.gradient."""
+def swim_euler_gradient(L1, L2, t, radius, viscosity=1.0):
+    """First order, and arm rates from np.gradient rather than the linear motion between samples."""
     L1, L2, t = (np.asarray(a, dtype=float) for a in (L1, L2, t))
     r1, r2 = np.gradient(L1, t), np.gradient(L2, t)
     v = np.array(
-        [_centre_velocity(a, b, c, d, radius, mu) for a, b, c, d in zip(L1, L2, r1, r2, strict=True)]
+        [_centre_velocity(a, b, c, d, radius, viscosity) for a, b, c, d in zip(L1, L2, r1, r2, strict=True)]
     )
     return np.concatenate([[0.0], np.cumsum(v[:-1] * np.diff(t))])
 
 
-def swim_midpoint_line_integral(L1, L2, t, radius, mu=1.0):
+def swim_midpoint_line_integral(L1, L2, t, radius, viscosity=1.0):
     """Alternative correct: ΔX = g(shape at the midpoint) · Δshape, the line integral in shape space."""
     L1, L2 = np.asarray(L1, dtype=float), np.asarray(L2, dtype=float)
     x = np.zeros(L1.size)
     for k in range(L1.size - 1):
         m1, m2 = 0.5 * (L1[k] + L1[k + 1]), 0.5 * (L2[k] + L2[k + 1])
-        g1 = _centre_velocity(m1, m2, 1.0, 0.0, radius, mu)
-        g2 = _centre_velocity(m1, m2, 0.0, 1.0, radius, mu)
+        g1 = _centre_velocity(m1, m2, 1.0, 0.0, radius, viscosity)
+        g2 = _centre_velocity(m1, m2, 0.0, 1.0, radius, viscosity)
         x[k + 1] = x[k] + g1 * (L1[k + 1] - L1[k]) + g2 * (L2[k + 1] - L2[k])
     return x
 
 
-def swim_velocities_unknown(L1, L2, t, radius, mu=1.0):
+def swim_velocities_unknown(L1, L2, t, radius, viscosity=1.0):
     """Alternative correct: unknowns are the velocities; forces from the inverse mobility (resistance)."""
     L1, L2, t = (np.asarray(a, dtype=float) for a in (L1, L2, t))
 
     def centre(l1, l2, r1, r2):
-        s = 1 / (6 * math.pi * mu * radius)
-        o12, o23, o13 = (1 / (4 * math.pi * mu * r) for r in (l1, l2, l1 + l2))
+        s = 1 / (6 * math.pi * viscosity * radius)
+        o12, o23, o13 = (1 / (4 * math.pi * viscosity * r) for r in (l1, l2, l1 + l2))
         resistance = np.linalg.inv(np.array([[s, o12, o13], [o12, s, o23], [o13, o23, s]]))
         # v = (V1, V1 + r1, V1 + r1 + r2); choose V1 so the total force vanishes
         base = np.array([0.0, r1, r1 + r2])
@@ -370,17 +370,195 @@ def rt_geometric_runs(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None
     return x
 
 
+# --- issue 13 hole classes (swimmer and run-and-tumble) -----------------------------------------------------
+def swim_left_riemann(L1, L2, t, radius, viscosity=1.0):
+    """Linear arms, but V taken at the start of each interval only (forward Euler, first order)."""
+    L1, L2, t = (np.asarray(a, dtype=float) for a in (L1, L2, t))
+    x = np.zeros(t.size)
+    for k in range(t.size - 1):
+        h = t[k + 1] - t[k]
+        r1, r2 = (L1[k + 1] - L1[k]) / h, (L2[k + 1] - L2[k]) / h
+        x[k + 1] = x[k] + h * _centre_velocity(L1[k], L2[k], r1, r2, radius, viscosity)
+    return x
+
+
+def swim_misplaced_stage(L1, L2, t, radius, viscosity=1.0):
+    """Simpson's weights, but the middle stage evaluated at the end of the interval."""
+    L1, L2, t = (np.asarray(a, dtype=float) for a in (L1, L2, t))
+    x = np.zeros(t.size)
+    for k in range(t.size - 1):
+        h = t[k + 1] - t[k]
+        r1, r2 = (L1[k + 1] - L1[k]) / h, (L2[k + 1] - L2[k]) / h
+        v0 = _centre_velocity(L1[k], L2[k], r1, r2, radius, viscosity)
+        v1 = _centre_velocity(L1[k + 1], L2[k + 1], r1, r2, radius, viscosity)
+        x[k + 1] = x[k] + h * (v0 + 5 * v1) / 6
+    return x
+
+
+def swim_in_place(L1, L2, t, radius, viscosity=1.0):
+    """Right displacement, but shifts the caller's arm arrays in place (L -= L[0], then back by +L[0])."""
+    l1_0, l2_0 = float(L1[0]), float(L2[0])
+    L1 -= l1_0
+    L2 -= l2_0
+    x = _swim(L1 + l1_0, L2 + l2_0, t, radius, viscosity)
+    L1 += 2 * l1_0  # "restores" the wrong way
+    return x
+
+
+def swim_drag_viscosity_only(L1, L2, t, radius, viscosity=1.0):
+    """Puts the viscosity into the Stokes drag but not into the Oseen coupling (depends on viscosity)."""
+    return _swim(L1, L2, t, radius, 1.0, drag_mu=viscosity)
+
+
+def swim_trapezoid(L1, L2, t, radius, viscosity=1.0):
+    """Alternative correct (second order): linear arms, trapezoidal rule on each interval."""
+    L1, L2, t = (np.asarray(a, dtype=float) for a in (L1, L2, t))
+    x = np.zeros(t.size)
+    for k in range(t.size - 1):
+        h = t[k + 1] - t[k]
+        r1, r2 = (L1[k + 1] - L1[k]) / h, (L2[k + 1] - L2[k]) / h
+        v0 = _centre_velocity(L1[k], L2[k], r1, r2, radius, viscosity)
+        v1 = _centre_velocity(L1[k + 1], L2[k + 1], r1, r2, radius, viscosity)
+        x[k + 1] = x[k] + h * (v0 + v1) / 2
+    return x
+
+
+def rt_global_rng(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """Right process, but drawn from NumPy's global generator."""
+    return _rt(n_cells, t_max, dt, speed, tumble_rate, np.random.mtrand._rand, gradient, bias)
+
+
+def rt_fixed_seed(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """Right process, but from a generator of its own with a fixed seed."""
+    return _rt(n_cells, t_max, dt, speed, tumble_rate, np.random.default_rng(2024), gradient, bias)
+
+
+def _cube(rng, n):
+    v = rng.uniform(-1.0, 1.0, (n, 3))
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def rt_cube_directions(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """Directions normalised from a uniform cube: right mean and second moments, crowded towards corners."""
+    return _rt(n_cells, t_max, dt, speed, tumble_rate, rng, gradient, bias, draw=_cube)
+
+
+def rt_tumble_then_move(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """Tumbles first and moves after, in each step (the contract says move, then tumble)."""
+    n_times = int(math.floor(t_max / dt + 1e-9)) + 1
+    u = _sphere(rng, n_cells)
+    x = np.zeros((n_cells, n_times, 3))
+    for k in range(1, n_times):
+        rate = np.full(n_cells, float(tumble_rate))
+        if gradient is not None:
+            up = u @ np.asarray(gradient, dtype=float) > 0
+            rate = np.where(up, tumble_rate * (1 - bias), tumble_rate)
+        tumble = rng.random(n_cells) < 1 - np.exp(-rate * dt)
+        u[tumble] = _sphere(rng, int(tumble.sum()))
+        x[:, k] = x[:, k - 1] + speed * dt * u
+    return x
+
+
+def rt_plain_floor(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """n_times = floor(t_max/dt) + 1 without the 1e-9 guard: one sample short when t_max/dt rounds down."""
+    x = _rt(n_cells, t_max, dt, speed, tumble_rate, rng, gradient, bias)
+    return x[:, : int(math.floor(t_max / dt)) + 1]
+
+
+def rt_normalises_gradient_in_place(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """Right process, but normalises the caller's gradient array in place (and scales it)."""
+    if gradient is not None:
+        gradient /= 2 * np.linalg.norm(gradient)
+    return _rt(n_cells, t_max, dt, speed, tumble_rate, rng, gradient, bias)
+
+
+def rt_reverses_on_tumble(n_cells, t_max, dt, speed, tumble_rate, rng, gradient=None, bias=0.0):
+    """A tumble reverses the direction half of the time and redraws it otherwise (not a fresh direction)."""
+
+    def draw(r, n):
+        return _sphere(r, n)
+
+    n_times = int(math.floor(t_max / dt + 1e-9)) + 1
+    u = draw(rng, n_cells)
+    x = np.zeros((n_cells, n_times, 3))
+    for k in range(1, n_times):
+        x[:, k] = x[:, k - 1] + speed * dt * u
+        rate = np.full(n_cells, float(tumble_rate))
+        if gradient is not None:
+            up = u @ np.asarray(gradient, dtype=float) > 0
+            rate = np.where(up, tumble_rate * (1 - bias), tumble_rate)
+        tumble = rng.random(n_cells) < 1 - np.exp(-rate * dt)
+        flip = tumble & (rng.random(n_cells) < 0.5)
+        redraw = tumble & ~flip
+        u[flip] = -u[flip]
+        u[redraw] = draw(rng, int(redraw.sum()))
+    return x
+
+
+# --- more slips in Purcell's numbers -----------------------------------------------------------------------
+def re_fixed_water(speed_m_s, length_m, density_kg_m3, viscosity_pa_s):
+    """Always uses water's kinematic viscosity 1e-6 m²/s, ignoring the given density and viscosity."""
+    return speed_m_s * length_m / 1e-6
+
+
+def re_poise(speed_m_s, length_m, density_kg_m3, viscosity_pa_s):
+    """Treats the viscosity as if given in poise (×10 to Pa·s the wrong way)."""
+    return density_kg_m3 * speed_m_s * length_m / (10 * viscosity_pa_s)
+
+
+def coast_energy_time(speed_m_s, radius_m, density_kg_m3, viscosity_pa_s):
+    """Reports the kinetic energy's decay time τ/2 as the stopping time."""
+    tau = 2 * density_kg_m3 * radius_m**2 / (9 * viscosity_pa_s)
+    return tau / 2, speed_m_s * tau
+
+
+def pe_length_squared(speed, length, D):
+    """v·L²/D (the length squared, as in the diffusion time)."""
+    return speed * length**2 / D
+
+
+def pe_no_speed(speed, length, D):
+    """The diffusion time L²/D alone, forgetting to divide by the swimming time."""
+    return length**2 / D
+
+
+def pe_square_root(speed, length, D):
+    """√(v·L/D): a half-remembered scaling."""
+    return math.sqrt(speed * length / D)
+
+
+def outrun_twice(D, speed):
+    """2D/v: puts the 1D Brownian factor of 2 (⟨x²⟩ = 2Dt) into the time comparison."""
+    return 2 * D / speed
+
+
+def outrun_three_d(D, speed):
+    """6D/v: the 3D factor of ⟨r²⟩ = 6Dt."""
+    return 6 * D / speed
+
+
 WRONG = {
-    "reynolds_number": [re_kinematic_swapped, re_no_density, re_inverse],
-    "coasting": [coast_no_four_thirds_pi, coast_uniform_deceleration, coast_diameter, coast_swapped],
-    "peclet_number": [pe_inverse, pe_half],
-    "outrun_length": [outrun_inverse, outrun_product, outrun_squared],
+    "reynolds_number": [re_kinematic_swapped, re_no_density, re_inverse, re_fixed_water, re_poise],
+    "coasting": [
+        coast_no_four_thirds_pi,
+        coast_uniform_deceleration,
+        coast_diameter,
+        coast_swapped,
+        coast_energy_time,
+    ],
+    "peclet_number": [pe_inverse, pe_half, pe_length_squared, pe_no_speed, pe_square_root],
+    "outrun_length": [outrun_inverse, outrun_product, outrun_squared, outrun_twice, outrun_three_d],
     "three_sphere_swimmer": [
         swim_no_coupling,
         swim_transverse_oseen,
         swim_first_sphere,
         swim_wrong_sign,
         swim_outer_distance,
+        swim_euler_gradient,
+        swim_left_riemann,
+        swim_misplaced_stage,
+        swim_in_place,
+        swim_drag_viscosity_only,
     ],
     "run_and_tumble": [
         rt_angles_uniform,
@@ -391,6 +569,13 @@ WRONG = {
         rt_bias_everywhere,
         rt_more_tumbles_up,
         rt_no_last_time,
+        rt_global_rng,
+        rt_fixed_seed,
+        rt_cube_directions,
+        rt_tumble_then_move,
+        rt_plain_floor,
+        rt_normalises_gradient_in_place,
+        rt_reverses_on_tumble,
     ],
 }
 
@@ -399,6 +584,6 @@ CORRECT = {
     "coasting": [coast_from_mass_and_drag],
     "peclet_number": [pe_time_ratio],
     "outrun_length": [outrun_bisection],
-    "three_sphere_swimmer": [swim_euler_gradient, swim_midpoint_line_integral, swim_velocities_unknown],
+    "three_sphere_swimmer": [swim_midpoint_line_integral, swim_velocities_unknown, swim_trapezoid],
     "run_and_tumble": [rt_loop_cells, rt_geometric_runs],
 }

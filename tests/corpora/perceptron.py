@@ -250,7 +250,8 @@ def mf_row_loop(params, X):
     for x in np.asarray(X, float):
         a = x @ params["W1"] + params["b1"]
         h = (1 - np.exp(-2 * a)) / (1 + np.exp(-2 * a))
-        out.append(1 / (1 + math.exp(-(float(h @ params["W2"]) + params["b2"]))))
+        z = float(h @ params["W2"]) + params["b2"]
+        out.append(0.5 * (1.0 + math.tanh(0.5 * z)))  # sigmoid, finite for any z
     return np.array(out)
 
 
@@ -300,7 +301,7 @@ def mb_per_example(params, X, y):
     n = len(y)
     for x, t in zip(np.asarray(X, float), y, strict=True):
         h = np.tanh(x @ params["W1"] + params["b1"])
-        p = 1 / (1 + math.exp(-(float(h @ params["W2"]) + params["b2"])))
+        p = 0.5 * (1.0 + math.tanh(0.5 * (float(h @ params["W2"]) + params["b2"])))
         d = (p - t) / n
         dh = d * params["W2"] * (1 - h**2)
         grads["W1"] += np.outer(x, dh)
@@ -371,7 +372,9 @@ def ng_basis_vectors(f, x, eps=1e-5):
 
 
 def ng_in_place_restored(f, x, eps=1e-5):
-    """Alternative correct: perturbs the caller's array in place and restores every coordinate."""
+    """Alternative correct: perturbs the caller's (float) array in place and restores every coordinate."""
+    if np.asarray(x).dtype.kind != "f":
+        x = np.asarray(x, dtype=float)  # an integer array cannot hold x + ε: work on a float copy
     g = np.empty(x.shape)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     for _ in it:
@@ -386,6 +389,177 @@ def ng_in_place_restored(f, x, eps=1e-5):
     return g
 
 
+# --- issue 13: contract edges, inputs modified in place, integer inputs, overflow -------------------------
+
+
+def pt_one_epoch_short(X, y, lr=1.0, max_epochs=100):
+    """Runs max_epochs − 1 epochs: a run whose clean epoch is the last allowed one never converges."""
+    X, y = np.asarray(X, dtype=float), _check_labels(y)
+    w, b, total = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(max_epochs - 1):
+        mistakes = 0
+        for x_i, y_i in zip(X, y, strict=True):
+            if y_i * (w @ x_i + b) <= 0:
+                w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
+        total += mistakes
+        if mistakes == 0:
+            return w, b, total, True
+    return w, b, total, False
+
+
+def pt_last_epoch_not_counted(X, y, lr=1.0, max_epochs=100):
+    """Tests for convergence only before the last epoch, so a clean last epoch reports converged = False."""
+    X, y = np.asarray(X, dtype=float), _check_labels(y)
+    w, b, total = np.zeros(X.shape[1]), 0.0, 0
+    for epoch in range(max_epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y, strict=True):
+            if y_i * (w @ x_i + b) <= 0:
+                w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
+        total += mistakes
+        if mistakes == 0 and epoch < max_epochs - 1:
+            return w, b, total, True
+    return w, b, total, False
+
+
+def pt_lr_folded_into_X(X, y, lr=1.0, max_epochs=100):
+    """Folds the learning rate into the inputs in place (X *= lr): the caller's X is changed."""
+    X = np.asarray(X, dtype=float)
+    y = _check_labels(y)
+    X *= lr
+    w, b, total = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(max_epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y, strict=True):
+            if y_i * (w @ x_i / lr + b) <= 0:
+                w, b, mistakes = w + y_i * x_i, b + lr * y_i, mistakes + 1
+        total += mistakes
+        if mistakes == 0:
+            return w, b, total, True
+    return w, b, total, False
+
+
+def pt_weights_like_inputs(X, y, lr=1.0, max_epochs=100):
+    """Starts from np.zeros_like(X[0]) and updates in place: integer inputs give integer weights."""
+    X, y = np.asarray(X), _check_labels(y)
+    w, b, total = np.zeros_like(X[0]), 0.0, 0
+    for _ in range(max_epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y, strict=True):
+            if y_i * (w @ x_i + b) <= 0:
+                w += (lr * y_i * x_i).astype(w.dtype)
+                b, mistakes = b + lr * y_i, mistakes + 1
+        total += mistakes
+        if mistakes == 0:
+            return w, b, total, True
+    return w, b, total, False
+
+
+def pt_label_check_too_loose(X, y, lr=1.0, max_epochs=100):
+    """Refuses only 0 and labels above 1, so negative labels such as −2 are accepted."""
+    y_arr = np.asarray(y, dtype=float)
+    if np.any(y_arr == 0) or np.any(y_arr > 1):
+        raise ValueError("labels must be -1 or +1")
+    X = np.asarray(X, dtype=float)
+    w, b, total = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(max_epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y_arr, strict=True):
+            if y_i * (w @ x_i + b) <= 0:
+                w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
+        total += mistakes
+        if mistakes == 0:
+            return w, b, total, True
+    return w, b, total, False
+
+
+def nb_zero_margin_allowed(X, y, w, b):
+    """Raises only for γ < 0: a point on the hyperplane (γ = 0) gives an infinite bound, not an error."""
+    Z = np.column_stack([np.asarray(X, dtype=float), np.ones(len(X))])
+    v = np.append(np.asarray(w, dtype=float), float(b))
+    gamma = np.min(np.asarray(y, dtype=float) * (Z @ v)) / np.linalg.norm(v)
+    if gamma < 0:
+        raise ValueError("(w, b) does not separate the data")
+    with np.errstate(divide="ignore"):
+        return float((np.max(np.linalg.norm(Z, axis=1)) / gamma) ** 2)
+
+
+def nb_normalises_w_in_place(X, y, w, b):
+    """Normalises the caller's w in place (w /= ‖(w, b)‖)."""
+    Z = np.column_stack([np.asarray(X, dtype=float), np.ones(len(X))])
+    norm = math.sqrt(float(np.dot(w, w)) + float(b) ** 2)
+    w /= norm
+    gamma = np.min(np.asarray(y, dtype=float) * (Z @ np.append(w, b / norm)))
+    if not gamma > 0:
+        raise ValueError("(w, b) does not separate the data")
+    return float((np.max(np.linalg.norm(Z, axis=1)) / gamma) ** 2)
+
+
+def mf_square_in_place(params, X):
+    """Computes the hidden layer into X's own memory when the layer is square (X overwritten)."""
+    H = np.asarray(X, dtype=float)
+    W1 = np.asarray(params["W1"], dtype=float)
+    if H.shape[1] == W1.shape[1]:
+        H[:] = H @ W1
+        H += params["b1"]
+        np.tanh(H, out=H)
+    else:
+        H = np.tanh(H @ W1 + params["b1"])
+    return 1.0 / (1.0 + np.exp(-(H @ params["W2"] + params["b2"])))
+
+
+def mf_naive_sigmoid(params, X):
+    """sigmoid(z) = e^z / (1 + e^z): NaN (inf/inf) once a logit exceeds about 709."""
+    h = np.tanh(np.asarray(X, dtype=float) @ params["W1"] + params["b1"])
+    z = h @ params["W2"] + params["b2"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.exp(z) / (1.0 + np.exp(z))
+
+
+def mb_naive_sigmoid(params, X, y):
+    """The right gradient formulas with sigmoid(z) = e^z / (1 + e^z): NaN for large logits."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    h = np.tanh(X @ params["W1"] + params["b1"])
+    z = h @ params["W2"] + params["b2"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = np.exp(z) / (1.0 + np.exp(z))
+    dz = (p - y) / len(y)
+    dh = np.outer(dz, params["W2"]) * (1.0 - h**2)
+    return {"W1": X.T @ dh, "b1": dh.sum(axis=0), "W2": h.T @ dz, "b2": float(dz.sum())}
+
+
+def mb_delta_in_y(params, X, y):
+    """Builds δ in the caller's label array (y -= p): the labels are overwritten."""
+    X = np.asarray(X, dtype=float)
+    h = np.tanh(X @ params["W1"] + params["b1"])
+    p = 1.0 / (1.0 + np.exp(-(h @ params["W2"] + params["b2"])))
+    delta = np.asarray(y, dtype=float)
+    delta -= p
+    delta /= -len(delta)
+    dh = np.outer(delta, params["W2"]) * (1.0 - h**2)
+    return {"W1": X.T @ dh, "b1": dh.sum(axis=0), "W2": h.T @ delta, "b2": float(delta.sum())}
+
+
+def ng_integer_copy(f, x, eps=1e-5):
+    """Copies x without converting to float: on an integer x the perturbations x ± ε are truncated."""
+    x = np.array(x)
+    g = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        keep = x[idx]
+        x[idx] = keep + eps
+        fp = f(x)
+        x[idx] = keep - eps
+        fm = f(x)
+        x[idx] = keep
+        g[idx] = (fp - fm) / (2 * eps)
+    return g
+
+
+def cf_sum_from_one(P, N):
+    """Starts the sum at k = 1, dropping the binom(P − 1, 0) = 1 term."""
+    return 2 * sum(math.comb(P - 1, k) for k in range(1, N)) / 2**P
+
+
 WRONG = {
     "perceptron_train": [
         pt_strict_inequality,
@@ -394,6 +568,11 @@ WRONG = {
         pt_no_label_check,
         pt_last_epoch_mistakes,
         pt_ignores_lr,
+        pt_one_epoch_short,
+        pt_last_epoch_not_counted,
+        pt_lr_folded_into_X,
+        pt_weights_like_inputs,
+        pt_label_check_too_loose,
     ],
     "novikoff_bound": [
         nb_radius_without_bias,
@@ -401,11 +580,27 @@ WRONG = {
         nb_norm_of_w_only,
         nb_not_squared,
         nb_absolute_margin,
+        nb_zero_margin_allowed,
+        nb_normalises_w_in_place,
     ],
-    "cover_fraction": [cf_k_up_to_n, cf_binom_of_p, cf_no_factor_two, cf_float_power],
-    "mlp_forward": [mf_sigmoid_hidden, mf_logits, mf_no_hidden_bias, mf_column],
-    "mlp_backward": [mb_sum_not_mean, mb_wrong_tanh_derivative, mb_squared_error, mb_sign_flipped],
-    "numerical_gradient": [ng_forward_difference, ng_missing_half, ng_no_restore, ng_flat],
+    "cover_fraction": [cf_k_up_to_n, cf_binom_of_p, cf_no_factor_two, cf_float_power, cf_sum_from_one],
+    "mlp_forward": [
+        mf_sigmoid_hidden,
+        mf_logits,
+        mf_no_hidden_bias,
+        mf_column,
+        mf_square_in_place,
+        mf_naive_sigmoid,
+    ],
+    "mlp_backward": [
+        mb_sum_not_mean,
+        mb_wrong_tanh_derivative,
+        mb_squared_error,
+        mb_sign_flipped,
+        mb_naive_sigmoid,
+        mb_delta_in_y,
+    ],
+    "numerical_gradient": [ng_forward_difference, ng_missing_half, ng_no_restore, ng_flat, ng_integer_copy],
 }
 
 CORRECT = {

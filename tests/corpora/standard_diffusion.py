@@ -163,6 +163,8 @@ def _validate(n0, D, dx, dt, n_steps):
         raise ValueError("dx")
     if not (np.all(np.isfinite(n)) and np.all(n >= 0)) or D < 0 or dt < 0 or n_steps < 0:
         raise ValueError("input")
+    if not np.all(np.isfinite([D, dt, n_steps])):
+        raise ValueError("not finite")
     r = D * dt / dx**2
     if r > 0.5 + 1e-12:
         raise ValueError("unstable")
@@ -406,6 +408,184 @@ def na_linregress(tracks_m, dt_s, temperature_k, viscosity_pa_s, radius_m):
     return R_GAS * temperature_k / (6 * math.pi * viscosity_pa_s * radius_m * fit.slope / 4)
 
 
+# --- issue 13 hole classes: randomness not from rng, inputs modified, contract edges -----------------------
+def _rw_from(gen, n_walkers, n_steps, dim):
+    axis = gen.integers(0, dim, size=(n_walkers, n_steps))
+    sign = gen.choice(np.array([-1.0, 1.0]), size=(n_walkers, n_steps))
+    steps = np.zeros((n_walkers, n_steps, dim))
+    w, k = np.indices((n_walkers, n_steps))
+    steps[w, k, axis] = sign
+    out = np.zeros((n_walkers, n_steps + 1, dim))
+    out[:, 1:] = np.cumsum(steps, axis=1)
+    return out
+
+
+def rw_global_rng(n_walkers, n_steps, dim, rng):
+    """Right walk, but drawn from NumPy's global generator (np.random.*), not from rng."""
+    axis = np.random.randint(0, dim, size=(n_walkers, n_steps))
+    sign = np.random.choice([-1.0, 1.0], size=(n_walkers, n_steps))
+    steps = np.zeros((n_walkers, n_steps, dim))
+    w, k = np.indices((n_walkers, n_steps))
+    steps[w, k, axis] = sign
+    out = np.zeros((n_walkers, n_steps + 1, dim))
+    out[:, 1:] = np.cumsum(steps, axis=1)
+    return out
+
+
+def rw_fixed_seed(n_walkers, n_steps, dim, rng):
+    """Right walk, but from a generator seeded with a constant of its own (same walk whatever rng)."""
+    return _rw_from(np.random.default_rng(12345), n_walkers, n_steps, dim)
+
+
+_RW_CACHE: dict = {}
+
+
+def rw_reused_draw(n_walkers, n_steps, dim, rng):
+    """Draws once per shape and returns the cached walk on later calls (the second seed is ignored)."""
+    key = (n_walkers, n_steps, dim)
+    if key not in _RW_CACHE:
+        _RW_CACHE[key] = _rw_from(rng, n_walkers, n_steps, dim)
+    return _RW_CACHE[key].copy()
+
+
+def msd_in_place(positions):
+    """Right numbers, but subtracts each walker's start from the caller's array in place."""
+    x = np.asarray(positions)
+    x -= x[:, :1].copy()
+    sq = x**2 if x.ndim == 2 else (x**2).sum(axis=2)
+    return sq.mean(axis=0)
+
+
+def msd_drops_lag_zero(positions):
+    """Off by one: leaves out time index 0 (shape n_times − 1)."""
+    x = np.asarray(positions, dtype=float)
+    d = x[:, 1:] - x[:, :1]
+    sq = d**2 if d.ndim == 2 else (d**2).sum(axis=2)
+    return sq.mean(axis=0)
+
+
+def fit_in_place(t, msd, dim):
+    """Right D, but scales the caller's msd array in place (msd /= 2·dim)."""
+    m = np.asarray(msd)
+    m /= 2 * dim
+    t = np.asarray(t, dtype=float)
+    return float(np.dot(t, m) / np.dot(t, t))
+
+
+def fit_drops_last_point(t, msd, dim):
+    """Off by one: leaves out the last point of the series."""
+    t = np.asarray(t, dtype=float)[:-1]
+    m = np.asarray(msd, dtype=float)[:-1]
+    return float(np.dot(t, m) / (2 * dim * np.dot(t, t)))
+
+
+def ftcs_no_parameter_checks(n0, D, dx, dt, n_steps):
+    """Checks n0, dx and stability, but not negative or non-finite D, dt, n_steps."""
+    n = np.array(n0, dtype=float)
+    if dx <= 0 or not np.all(np.isfinite(n)) or np.any(n < 0):
+        raise ValueError("bad input")
+    r = D * dt / dx**2
+    if r > 0.5 + 1e-12:
+        raise ValueError("unstable")
+    for _ in range(int(n_steps)):
+        flux = r * np.diff(n)
+        n[:-1] += flux
+        n[1:] -= flux
+    return n
+
+
+def ftcs_refuses_the_limit(n0, D, dx, dt, n_steps):
+    """Wrong boundary: refuses r = 1/2 exactly (r >= 0.5), which the contract allows."""
+    n, r = _validate(n0, D, dx, dt, n_steps)
+    if r >= 0.5:
+        raise ValueError("unstable")
+    for _ in range(n_steps):
+        flux = r * np.diff(n)
+        n[:-1] += flux
+        n[1:] -= flux
+    return n
+
+
+def ftcs_keeps_input_dtype(n0, D, dx, dt, n_steps):
+    """Copies n0 without converting to float: integer counts break (in-place float update of an int array)."""
+    _validate(n0, D, dx, dt, n_steps)
+    n = np.array(n0)
+    r = D * dt / dx**2
+    for _ in range(n_steps):
+        flux = r * np.diff(n)
+        n[:-1] += flux
+        n[1:] -= flux
+    return n
+
+
+def gauss_in_place(x, t, D, n_total):
+    """Right values, but squares the caller's position array in place."""
+    x = np.asarray(x)
+    x **= 2
+    return n_total * np.exp(-x / (4 * D * t)) / np.sqrt(4 * np.pi * D * t)
+
+
+def gauss_sqrt_2pi(x, t, D, n_total):
+    """Normalises with √(2πDt) instead of √(4πDt)."""
+    x = np.asarray(x, dtype=float)
+    return n_total * np.exp(-(x**2) / (4 * D * t)) / np.sqrt(2 * np.pi * D * t)
+
+
+def gauss_missing_total(x, t, D, n_total):
+    """Forgets to multiply by n_total (a probability density)."""
+    x = np.asarray(x, dtype=float)
+    return np.exp(-(x**2) / (4 * D * t)) / np.sqrt(4 * np.pi * D * t)
+
+
+def langevin_global_rng(n_particles, n_steps, dt, mass, gamma, kT, rng):
+    """Right scheme, but drawn from NumPy's global generator."""
+    return _langevin(n_particles, n_steps, dt, mass, gamma, kT, np.random.mtrand._rand)
+
+
+def langevin_fixed_seed(n_particles, n_steps, dt, mass, gamma, kT, rng):
+    """Right scheme, but from a generator of its own with a fixed seed."""
+    return _langevin(n_particles, n_steps, dt, mass, gamma, kT, np.random.default_rng(7))
+
+
+def langevin_uniform_velocities(n_particles, n_steps, dt, mass, gamma, kT, rng):
+    """Initial velocities uniform with the right variance kT/m (not Maxwell–Boltzmann)."""
+    x = np.zeros((n_particles, n_steps + 1))
+    half = math.sqrt(3 * kT / mass)
+    v = rng.uniform(-half, half, size=n_particles)
+    kick = math.sqrt(2 * gamma * kT * dt) / mass
+    for k in range(n_steps):
+        x[:, k + 1] = x[:, k] + v * dt
+        v = v - gamma / mass * v * dt + kick * rng.standard_normal(n_particles)
+    return x
+
+
+def se_celsius(temperature_k, viscosity_pa_s, radius_m):
+    """Converts the (already Kelvin) temperature to Celsius."""
+    return K_B * (temperature_k - 273.15) / (6 * math.pi * viscosity_pa_s * radius_m)
+
+
+def se_centipoise(temperature_k, viscosity_pa_s, radius_m):
+    """Treats the viscosity as if given in centipoise (×1000)."""
+    return K_B * temperature_k / (6 * math.pi * viscosity_pa_s * 1e3 * radius_m)
+
+
+def na_in_place(tracks_m, dt_s, temperature_k, viscosity_pa_s, radius_m):
+    """Right estimate, but subtracts each bead's first frame from the caller's tracks in place."""
+    tracks_m -= tracks_m[:, :1].copy()
+    m = (tracks_m**2).sum(axis=2).mean(axis=0)[1:]
+    t = dt_s * np.arange(1, len(m) + 1)
+    slope, _ = np.polyfit(t, m, 1)
+    return R_GAS * temperature_k / (6 * math.pi * viscosity_pa_s * radius_m * slope / 4)
+
+
+def na_boltzmann(tracks_m, dt_s, temperature_k, viscosity_pa_s, radius_m):
+    """Uses k_B instead of R (returns about 1, not N_A)."""
+    m = _ensemble_msd(tracks_m)[1:]
+    t = dt_s * np.arange(1, len(m) + 1)
+    slope, _ = np.polyfit(t, m, 1)
+    return K_B * temperature_k / (6 * math.pi * viscosity_pa_s * radius_m * slope / 4)
+
+
 WRONG = {
     "random_walk": [
         rw_diagonal,
@@ -415,9 +595,18 @@ WRONG = {
         rw_biased,
         rw_first_axis_only,
         rw_integer_dtype,
+        rw_global_rng,
+        rw_fixed_seed,
+        rw_reused_draw,
     ],
-    "msd": [msd_from_origin, msd_per_axis_mean, msd_rms, msd_wrong_axis],
-    "fit_diffusion_coefficient": [fit_with_intercept, fit_forgets_dim, fit_mean_ratio],
+    "msd": [msd_from_origin, msd_per_axis_mean, msd_rms, msd_wrong_axis, msd_in_place, msd_drops_lag_zero],
+    "fit_diffusion_coefficient": [
+        fit_with_intercept,
+        fit_forgets_dim,
+        fit_mean_ratio,
+        fit_in_place,
+        fit_drops_last_point,
+    ],
     "solve_diffusion_ftcs": [
         ftcs_periodic,
         ftcs_absorbing,
@@ -425,20 +614,28 @@ WRONG = {
         ftcs_no_validation,
         ftcs_one_step_short,
         ftcs_in_place,
+        ftcs_no_parameter_checks,
+        ftcs_refuses_the_limit,
+        ftcs_keeps_input_dtype,
     ],
-    "gaussian_profile": [gauss_2dt, gauss_unnormalised],
+    "gaussian_profile": [gauss_2dt, gauss_unnormalised, gauss_in_place, gauss_sqrt_2pi, gauss_missing_total],
     "simulate_langevin": [
         langevin_at_rest,
         langevin_half_noise,
         langevin_noise_times_dt,
         langevin_brownian_only,
+        langevin_global_rng,
+        langevin_fixed_seed,
+        langevin_uniform_velocities,
     ],
-    "stokes_einstein": [se_diameter, se_4pi, se_gas_constant],
+    "stokes_einstein": [se_diameter, se_4pi, se_gas_constant, se_celsius, se_centipoise],
     "avogadro_from_tracks": [
         na_through_origin,
         na_includes_lag_zero,
         na_one_dimensional,
         na_from_origin_positions,
+        na_in_place,
+        na_boltzmann,
     ],
 }
 

@@ -38,6 +38,20 @@ def delay_line_no_validation(T, stim_time):
     return u
 
 
+def delay_line_integer(T, stim_time):
+    """The right pattern in an integer array (the contract asks for floats)."""
+    if not 0 <= stim_time < T:
+        raise ValueError("stim_time out of range")
+    return np.eye(T, k=-stim_time, dtype=int)
+
+
+def delay_line_negative_wraps(T, stim_time):
+    """Checks only stim_time < T: a negative stim_time silently gives a shifted pattern."""
+    if stim_time >= T:
+        raise ValueError("stim_time out of range")
+    return np.eye(T, k=-stim_time)
+
+
 def delay_line_loop(T, stim_time):
     """Alternative correct: an explicit double loop."""
     if stim_time < 0 or stim_time >= T:
@@ -106,6 +120,8 @@ def td_ignores_gamma(n_trials, T, stim_time, reward_time, reward=1.0, epsilon=0.
 
 def td_online_loop(n_trials, T, stim_time, reward_time, reward=1.0, epsilon=0.2, gamma=1.0):
     """Alternative correct: step through each trial in time, updating the one active weight immediately."""
+    if not (0 <= stim_time < T and 0 <= reward_time < T):
+        raise ValueError("stim_time and reward_time must lie in 0 … T − 1")
     w = np.zeros(T)
     values, errors = np.zeros((n_trials, T)), np.zeros((n_trials, T))
     for n in range(n_trials):
@@ -118,6 +134,14 @@ def td_online_loop(n_trials, T, stim_time, reward_time, reward=1.0, epsilon=0.2,
             if t >= stim_time:
                 w[t - stim_time] += epsilon * delta
     return values, errors
+
+
+def td_reward_time_unchecked(n_trials, T, stim_time, reward_time, reward=1.0, epsilon=0.2, gamma=1.0):
+    """Right learning, but checks only stim_time: a reward_time of −1 silently rewards the last step."""
+    if not 0 <= stim_time < T:
+        raise ValueError("stim_time must lie in 0 … T − 1")
+    r_time = reward_time if reward_time < T else T - 1
+    return td_online_loop(n_trials, T, stim_time, r_time % T, reward, epsilon, gamma)
 
 
 # --- rms_error -------------------------------------------------------------------------------------------
@@ -141,6 +165,13 @@ def rms_sum(history, true_values):
 def rms_mean_error(history, true_values):
     """Absolute value of the mean error (errors of opposite sign cancel)."""
     return np.abs(np.mean(np.asarray(history) - np.asarray(true_values), axis=-1))
+
+
+def rms_in_place(history, true_values):
+    """Subtracts the truth from the caller's history array in place to save memory."""
+    h = history if isinstance(history, np.ndarray) and history.dtype.kind == "f" else np.array(history, float)
+    h -= np.asarray(true_values, dtype=float)
+    return np.sqrt(np.mean(h**2, axis=-1))
 
 
 def rms_loop(history, true_values):
@@ -423,22 +454,65 @@ def td_lambda_decay_after(n_states, lam, alpha, n_episodes, rng):
     return out
 
 
+# --- rng discipline: the right algorithm with the wrong source of randomness ------------------------------
+
+
+class _GlobalDraws:
+    """Looks like a Generator, draws from NumPy's global (legacy) generator."""
+
+    def random(self, size=None):
+        return np.random.random(size)
+
+    def integers(self, low, high=None, size=None):
+        return np.random.randint(low, high, size)
+
+    def choice(self, a, size=None):
+        return np.random.choice(a, size)
+
+
+def _global(fn):
+    def wrong(*args):
+        return fn(*args[:-1], _GlobalDraws())
+
+    wrong.__name__ = fn.__name__ + "_global_rng"
+    wrong.__doc__ = "Draws from NumPy's global generator (np.random.*) instead of the rng argument."
+    return wrong
+
+
+def _fixed(fn):
+    def wrong(*args):
+        return fn(*args[:-1], np.random.default_rng(2024))
+
+    wrong.__name__ = fn.__name__ + "_fixed_seed"
+    wrong.__doc__ = "Ignores the rng argument and draws from a generator with a fixed seed of its own."
+    return wrong
+
+
 WRONG = {
-    "tapped_delay_line": [delay_line_transposed, delay_line_off_by_one, delay_line_no_validation],
+    "tapped_delay_line": [
+        delay_line_transposed,
+        delay_line_off_by_one,
+        delay_line_no_validation,
+        delay_line_integer,
+        delay_line_negative_wraps,
+    ],
     "td_trials": [
         td_backward_difference,
         td_shifted_reward,
         td_no_terminal_zero,
         td_rows_after_update,
         td_ignores_gamma,
+        td_reward_time_unchecked,
     ],
-    "rms_error": [rms_no_root, rms_wrong_axis, rms_sum, rms_mean_error],
+    "rms_error": [rms_no_root, rms_wrong_axis, rms_sum, rms_mean_error, rms_in_place],
     "random_walk_td0": [
         td0_terminal_value_half,
         td0_starts_left,
         td0_left_reward_minus_one,
         td0_discounted,
         td0_no_initial_row,
+        _global(td0_choice_and_list),
+        _fixed(td0_presampled_steps),
     ],
     "random_walk_mc": [
         mc_first_visit,
@@ -446,6 +520,8 @@ WRONG = {
         mc_starts_left,
         mc_discounted_return,
         mc_left_reward_minus_one,
+        _global(mc_backward_returns),
+        _fixed(mc_backward_returns),
     ],
     "td_lambda": [
         td_lambda_replacing,
@@ -453,6 +529,8 @@ WRONG = {
         td_lambda_zero_one_rewards,
         td_lambda_late_increment,
         td_lambda_offline,
+        _global(td_lambda_decay_after),
+        _fixed(td_lambda_decay_after),
     ],
 }
 

@@ -358,6 +358,64 @@ def fb_log_difference(prior):
     return math.log(prior) - math.log1p(-prior)
 
 
+# --- issue 13: "NumPy only", the uniform-matrix QR, fixed seeds, clipped priors ---------------------------
+
+
+def sgd_torch_inside(param, grad, velocity, lr, momentum, weight_decay=0.0):
+    """Computes the step with torch.optim.SGD inside the function (the exercise says NumPy only)."""
+    import torch
+
+    p = torch.tensor(np.asarray(param, dtype=float), requires_grad=True)
+    opt = torch.optim.SGD([p], lr=lr, momentum=momentum, weight_decay=weight_decay)
+    opt.state[p]["momentum_buffer"] = torch.tensor(np.asarray(velocity, dtype=float))
+    p.grad = torch.tensor(np.asarray(grad, dtype=float))
+    if not np.any(velocity):
+        opt.state[p].pop("momentum_buffer")  # torch starts the buffer at g on the first step
+    opt.step()
+    buf = opt.state[p].get("momentum_buffer")
+    vel = buf.numpy().copy() if buf is not None else np.asarray(grad) + weight_decay * np.asarray(param)
+    return p.detach().numpy().copy(), vel
+
+
+def adamw_torch_tensors(param, grad, state, lr, betas, eps, weight_decay):
+    """Right formulas, written with torch tensors and returning torch tensors (not NumPy)."""
+    import torch
+
+    b1, b2 = betas
+    p, g = torch.as_tensor(np.asarray(param, dtype=float)), torch.as_tensor(np.asarray(grad, dtype=float))
+    t = state["step"] + 1
+    m = b1 * torch.as_tensor(np.asarray(state["m"], dtype=float)) + (1 - b1) * g
+    v = b2 * torch.as_tensor(np.asarray(state["v"], dtype=float)) + (1 - b2) * g * g
+    new = p * (1 - lr * weight_decay) - lr * (m / (1 - b1**t)) / (torch.sqrt(v / (1 - b2**t)) + eps)
+    return new, {"step": t, "m": m, "v": v}
+
+
+def or_uniform_qr(n, rng):
+    """QR of a matrix of uniform(−1, 1) entries, signs fixed: orthogonal, right trace moments, not Haar."""
+    q, r = np.linalg.qr(rng.uniform(-1.0, 1.0, size=(n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def or_fixed_seed(n, rng):
+    """Ignores rng and draws from a generator seeded once per call: every call gives the same matrix."""
+    q, r = np.linalg.qr(np.random.default_rng(0).normal(size=(n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def fb_clipped(prior):
+    """Clips the prior into (0, 1) instead of raising ValueError for invalid priors."""
+    p = min(max(float(prior), 1e-12), 1 - 1e-12)
+    return -math.log((1 - p) / p)
+
+
+def fb_np_log_lower_check_only(prior):
+    """Checks only prior ≤ 0, and np.log returns inf for prior = 1 instead of raising."""
+    if prior <= 0:
+        raise ValueError("prior must be positive")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-np.log((1 - prior) / prior))
+
+
 WRONG = {
     "sgd_momentum_step": [
         sgd_dampened,
@@ -365,6 +423,7 @@ WRONG = {
         sgd_nesterov,
         sgd_in_place,
         sgd_velocity_includes_lr,
+        sgd_torch_inside,
     ],
     "adamw_step": [
         adam_l2,
@@ -374,12 +433,20 @@ WRONG = {
         adamw_decay_without_lr,
         adamw_mutates_state,
         adamw_stores_corrected,
+        adamw_torch_tensors,
     ],
     "one_cycle_lr": [oc_peak_at_product, oc_linear, oc_wrong_floor, oc_ends_one_late, oc_no_range_check],
     "kaiming_normal": [km_lecun, km_fan_out, km_transposed, km_uniform, km_global_rng],
     "xavier_uniform": [xu_normal, xu_fan_in_only, xu_positive_only, xu_transposed, xu_global_rng],
-    "orthogonal": [or_identity, or_no_sign_fix, or_normalised_columns, or_global_rng],
-    "focal_bias_init": [fb_sign_flipped, fb_log_prior, fb_no_check],
+    "orthogonal": [
+        or_identity,
+        or_no_sign_fix,
+        or_normalised_columns,
+        or_global_rng,
+        or_uniform_qr,
+        or_fixed_seed,
+    ],
+    "focal_bias_init": [fb_sign_flipped, fb_log_prior, fb_no_check, fb_clipped, fb_np_log_lower_check_only],
 }
 
 CORRECT = {
