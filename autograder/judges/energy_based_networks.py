@@ -838,7 +838,7 @@ def judge_free_energy(data: Any, cases: Cases) -> Verdict:
 FREE_ENERGY_CASES = [
     {"nv": 6, "nh": 4, "scale": 1.0, "batch": 5, "seed": 90_701},
     {"nv": 20, "nh": 9, "scale": 0.5, "batch": 1, "seed": 90_702},
-    {"nv": 10, "nh": 12, "scale": 200.0, "batch": 8, "seed": 90_703},
+    {"nv": 10, "nh": 12, "scale": 2000.0, "batch": 8, "seed": 90_703},  # overflows exp on every seed
 ]
 
 
